@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Logins, the profiles a login may act as, and access to the portal."""
+
+    name = "accounts"

@@ -1,0 +1,57 @@
+"""Health probes for /healthz (SPEC X7): each answers (ok, detail) and never raises."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+
+
+def check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True, connection.vendor
+    except Exception as exc:  # noqa: BLE001 - a probe reports any failure as "down"
+        return False, exc.__class__.__name__
+
+
+def check_storage() -> tuple[bool, str]:
+    name = f"healthz/{uuid.uuid4().hex}.probe"
+    try:
+        saved = default_storage.save(name, ContentFile(b"ok"))
+        with default_storage.open(saved) as handle:
+            ok = handle.read() == b"ok"
+        default_storage.delete(saved)
+        return ok, "read-write" if ok else "content mismatch"
+    except Exception as exc:  # noqa: BLE001
+        return False, exc.__class__.__name__
+
+
+def check_task_queue() -> tuple[bool, str]:
+    try:
+        from django_tasks import default_task_backend
+        from django_tasks_db.models import DBTaskResult
+
+        backend = default_task_backend.__class__.__name__
+        if backend != "DatabaseBackend":
+            return True, backend
+        waiting = DBTaskResult.objects.ready().count()
+        return True, f"{backend}, {waiting} waiting"
+    except Exception as exc:  # noqa: BLE001
+        return False, exc.__class__.__name__
+
+
+CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
+    "database": check_database,
+    "storage": check_storage,
+    "task_queue": check_task_queue,
+}
+
+
+def run_checks() -> dict[str, dict[str, object]]:
+    return {name: dict(zip(("ok", "detail"), probe(), strict=True)) for name, probe in CHECKS.items()}

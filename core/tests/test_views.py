@@ -1,0 +1,29 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["core:home", "core:terms", "core:legal_notices", "core:privacy"])
+def test_public_pages_render_with_legal_links(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for link in (reverse("core:terms"), reverse("core:legal_notices"), reverse("core:privacy")):
+        assert f'href="{link}"' in body
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "core/home" not in response.content.decode()
+
+
+def test_healthz_reports_each_part(client):
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "ok"
+    assert set(data["checks"]) == {"database", "storage", "task_queue"}
+    assert all(check["ok"] for check in data["checks"].values())

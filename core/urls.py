@@ -1,0 +1,13 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("terms/", views.legal_page, {"page": "terms"}, name="terms"),
+    path("legal-notices/", views.legal_page, {"page": "legal_notices"}, name="legal_notices"),
+    path("privacy/", views.legal_page, {"page": "privacy"}, name="privacy"),
+]

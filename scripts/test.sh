@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the whole suite on SQLite, then on PostgreSQL when one is reachable (starting the
+# local server if it is down). Fails if either run fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DJANGO_ENV=test
+
+# Real Chromium for the browser journeys (Debian's package; never a browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Debian's chromium for the browser tests…"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "chromium could not be installed: browser journeys will fail"
+  else
+    echo "not root: install chromium yourself (apt-get install chromium)"
+  fi
+fi
+
+$BIN/ruff check --quiet .
+
+PYTEST_ARGS=(-q -n 2 --dist loadfile "$@")
+start=$(date +%s)
+echo "== Test suite on SQLite"
+env -u DATABASE_URL $BIN/python -m pytest "${PYTEST_ARGS[@]}"
+
+PG_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/openmutuelle}"
+pg_up() { $BIN/python - "$PG_URL" <<'PY'
+import sys, psycopg, dj_database_url
+cfg = dj_database_url.parse(sys.argv[1])
+try:
+    psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
+                    dbname="postgres", connect_timeout=3).close()
+except Exception:
+    sys.exit(1)
+PY
+}
+if ! pg_up && [ -z "${DATABASE_URL:-}" ] && ls /etc/postgresql >/dev/null 2>&1; then
+  echo "Starting the local PostgreSQL server…"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  for _ in $(seq 1 20); do pg_up && break; sleep 1; done
+fi
+if pg_up; then
+  echo "== Test suite on PostgreSQL"
+  DATABASE_URL="$PG_URL" $BIN/python -m pytest "${PYTEST_ARGS[@]}"
+else
+  echo "== PostgreSQL not reachable: the PostgreSQL run is skipped"
+fi
+echo "make test: done in $(( $(date +%s) - start )) s"
