@@ -9,3 +9,58 @@ def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.log"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttling counters and cached reads never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, settings, tmp_path):
+    """A fresh browser context on the live server; mail goes to files the test can read."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.PORTAL_URL = live_server.url
+    context = chromium.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a screenshot under var/screenshots/ for a person to look at."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     """Logins, the profiles a login may act as, and access to the portal."""
 
     name = "accounts"
+
+    def ready(self) -> None:
+        from accounts import signals
+
+        signals.connect()

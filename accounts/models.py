@@ -11,6 +11,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, ProfileKind
@@ -25,6 +26,12 @@ class User(AbstractUser):
     previous_login = models.DateTimeField(_("previous connection"), null=True, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
     email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    temporary_password_expires_at = models.DateTimeField(_("temporary password expires at"), null=True, blank=True)
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        expires = self.temporary_password_expires_at
+        return self.must_change_password and expires is not None and expires < timezone.now()
 
     class Meta:
         verbose_name = _("user")

@@ -12,3 +12,15 @@ def profile_list(*, actor: User) -> QuerySet[Profile]:
         .select_related("person", "company", "agent", "professional")
         .order_by("kind", "pk")
     )
+
+
+def active_profile(request) -> Profile | None:
+    """The profile chosen in this session, or the only one the login has."""
+    if not request.user.is_authenticated:
+        return None
+    profiles = profile_list(actor=request.user)
+    chosen = request.session.get("profile")
+    if chosen:
+        return profiles.filter(public_id=chosen).first()
+    candidates = list(profiles[:2])
+    return candidates[0] if len(candidates) == 1 else None

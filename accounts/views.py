@@ -1,16 +1,31 @@
-"""Login, logout and the landing page of each profile's space."""
+"""Account pages: login, first-login steps, passwords, profiles, each profile's home."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts import selectors
+from accounts import forms, selectors, services
+from accounts.onboarding import pending_step
+from content.selectors import maintenance_active, terms_current
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = forms.LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "maintenance": maintenance_active(feature="registration")}
+
+    def get_default_redirect_url(self) -> str:
+        return "/space/"
 
 
 class LogoutView(auth_views.LogoutView):
@@ -19,4 +34,113 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html", {"profiles": selectors.profile_list(actor=request.user)})
+    profiles = list(selectors.profile_list(actor=request.user))
+    if request.profile is None and len(profiles) > 1:
+        return redirect("accounts:profile_choose")
+    return render(request, "accounts/dashboard.html", {"profile": request.profile, "profiles": profiles})
+
+
+@login_required
+def profile_choose(request: HttpRequest) -> HttpResponse:
+    profiles = selectors.profile_list(actor=request.user)
+    if request.method == "POST":
+        profile = profiles.filter(public_id=request.POST.get("profile")).first() if _is_uuid(request) else None
+        if profile is None:
+            raise Http404
+        services.profile_switch(actor=request.user, session=request.session, profile=profile)
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/profile_choose.html", {"profiles": profiles})
+
+
+def _is_uuid(request: HttpRequest) -> bool:
+    value = request.POST.get("profile", "")
+    return len(value) == 36 and value.count("-") == 4
+
+
+@login_required
+def onboarding_password(request: HttpRequest) -> HttpResponse:
+    form = forms.PasswordSetForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_set(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your new password is saved."))
+        return redirect(pending_step(request) or "accounts:dashboard")
+    return render(request, "accounts/onboarding_password.html", {"form": form})
+
+
+@login_required
+def onboarding_email(request: HttpRequest) -> HttpResponse:
+    if request.user.email_confirmed_at:
+        return redirect(pending_step(request) or "accounts:dashboard")
+    if request.method == "POST" or not request.session.get("email_link_sent"):
+        services.email_confirmation_send(user=request.user)
+        request.session["email_link_sent"] = True
+        if request.method == "POST":
+            messages.success(request, _("A new confirmation link has been sent."))
+    return render(request, "accounts/onboarding_email.html")
+
+
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    user = services.email_confirm(token=token)
+    if user is None:
+        messages.error(request, _("This confirmation link is not valid or has expired. Ask for a new one."))
+    else:
+        messages.success(request, _("Your email address is confirmed."))
+    if request.user.is_authenticated:
+        return redirect(pending_step(request) or "accounts:dashboard")
+    return redirect("accounts:login")
+
+
+@login_required
+def onboarding_terms(request: HttpRequest) -> HttpResponse:
+    terms = terms_current()
+    form = forms.TermsAcceptForm(request.POST or None)
+    if terms is None:
+        return redirect("accounts:dashboard")
+    if request.method == "POST" and form.is_valid():
+        from content.services import terms_accept
+
+        terms_accept(actor=request.user, terms=terms)
+        request.session["terms_accepted_id"] = terms.pk
+        return redirect(pending_step(request) or "accounts:dashboard")
+    return render(request, "accounts/onboarding_terms.html", {"form": form, "terms": terms})
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = forms.PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_set(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        request.session.cycle_key()
+        messages.success(request, _("Your password has been changed. Your other sessions have been closed."))
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def password_forgotten(request: HttpRequest) -> HttpResponse:
+    form = forms.IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(identifier=form.cleaned_data["identifier"])
+        return render(request, "accounts/sent.html", {"what": "password"})
+    return render(request, "accounts/password_forgotten.html", {"form": form})
+
+
+def username_forgotten(request: HttpRequest) -> HttpResponse:
+    form = forms.EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.username_reminder(email=form.cleaned_data["email"])
+        return render(request, "accounts/sent.html", {"what": "username"})
+    return render(request, "accounts/username_forgotten.html", {"form": form})
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/security.html")
+
+
+@login_required
+@require_POST
+def compromised(request: HttpRequest) -> HttpResponse:
+    services.compromised_report(actor=request.user)
+    return render(request, "accounts/sent.html", {"what": "compromised"})

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The portal's own apps, in dependency order (a later app may import an earlier one).
     "core",
     "audit",
@@ -60,7 +64,12 @@ INSTALLED_APPS = [
     "people",
     "providers",
     "contracts",
+    "content",
+    "registration",
+    "backoffice",
+    "twofactor",
     "demo",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -72,10 +81,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.ActiveProfileMiddleware",
+    "accounts.middleware.MaintenanceMiddleware",
+    "accounts.middleware.OnboardingGateMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "openmutuelle.urls"
@@ -145,12 +160,36 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked identifiers, counts failures
+    "accounts.backends.ThrottleBackend",  # progressive delay from the 5th failure
+    "accounts.backends.IdentifierBackend",  # username or membership number
+]
+# CNIL deliberation 2022-100: 12 characters at least, strength checked, common passwords refused.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
 ]
+TEMPORARY_PASSWORD_HOURS = 24
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+# Throttling (SECURITY.md): a delay from the 5th consecutive failure, doubling; a lock at the 10th,
+# lifted by staff or after 24 hours. Locked and wrong-password answers are identical.
+LOGIN_DELAY_AFTER_FAILURES = 5
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 24  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_FAILURES_PER_ADDRESS_HOUR = env_int("LOGIN_FAILURES_PER_ADDRESS_HOUR", 50)
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-address throttling is ours: see accounts/throttling.py
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -158,7 +197,7 @@ LOGOUT_REDIRECT_URL = "/"
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("LOCALE_DIR", BASE_DIR / "locale"))]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -233,11 +272,15 @@ INSURER = {
     "dpo_email": os.environ.get("INSURER_DPO_EMAIL", "dpo@openmutuelle.fr"),
     "organisation_number": os.environ.get("INSURER_AMC_NUMBER", "75123456"),
 }
+OTP_TOTP_ISSUER = INSURER["name"]
 
 # --- Business settings (rules that differ between insurers) ---------------------------
 ACCOUNT_GRACE_MONTHS = env_int("ACCOUNT_GRACE_MONTHS", 24)
 DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
 AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", VAR_DIR / "audit-head.log"))
+# API rate limits (SPEC X9): per login when authenticated, per client address otherwise.
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "30/m")
 
 if ENVIRONMENT == "test":
     # Tests run tasks at once and hash passwords fast; one test checks the Argon2 set-up itself.
@@ -250,6 +293,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 PHONENUMBER_DEFAULT_REGION = "FR"

@@ -2,11 +2,19 @@
 
 from django.urls import include, path
 
+from api.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
+    path("", include("twofactor.urls")),
     path("documents/", include("documents.urls")),
+    path("register/", include("registration.urls")),
+    path("space/account/", include("registration.account_urls")),
+    path("backoffice/", include("backoffice.urls")),
+    path("api/", api.urls),
+    path("space/tokens/", include("api.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -1,0 +1,43 @@
+"""Forms of the account pages. Errors never tell whether an account exists."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+GENERIC_LOGIN_ERROR = _(
+    "We could not log you in with these details. After several unsuccessful tries, access is suspended for a "
+    "while and the account holder is told by email."
+)
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """One answer for an unknown identifier, a wrong password, a locked or inactive account."""
+
+    username = forms.CharField(label=_("Username or membership number"), max_length=150)
+    error_messages = {"invalid_login": GENERIC_LOGIN_ERROR, "inactive": GENERIC_LOGIN_ERROR}
+
+    def confirm_login_allowed(self, user) -> None:
+        if not user.is_active:
+            raise forms.ValidationError(GENERIC_LOGIN_ERROR, code="invalid_login")
+
+
+class PasswordSetForm(auth_forms.SetPasswordForm):
+    """Choose a new password (first login, after a temporary password)."""
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Change the password from the personal-information section: the current one is asked first."""
+
+
+class IdentifierForm(forms.Form):
+    identifier = forms.CharField(label=_("Username or membership number"), max_length=150)
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+
+
+class TermsAcceptForm(forms.Form):
+    accept = forms.BooleanField(label=_("I have read and I accept the terms of use"), required=True)

@@ -1,0 +1,212 @@
+"""State changes of logins and profiles. Every function records its audit event."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import ProfileKind, StaffRole
+from accounts.identifiers import user_for_identifier
+from accounts.models import Profile, User
+from audit.services import record
+from core.mail import send_templated_email
+
+EMAIL_SALT = "accounts.email-confirmation"
+
+
+@dataclass(frozen=True)
+class ProfileSpec:
+    """What a new profile acts for: its kind and the insurer record (none for staff)."""
+
+    kind: ProfileKind
+    target: models.Model | None = None
+
+
+_TARGET_FIELD = {
+    ProfileKind.MEMBER: "person",
+    ProfileKind.COMPANY: "company",
+    ProfileKind.AGENT: "agent",
+    ProfileKind.PROFESSIONAL: "professional",
+}
+
+
+def generate_username() -> str:
+    """A numeric identifier (the seeds' 'identifiant numérique'), unguessable and unused."""
+    while True:
+        candidate = str(secrets.randbelow(9 * 10**9) + 10**9)
+        if not User.objects.filter(username=candidate).exists():
+            return candidate
+
+
+def staff_groups_ensure() -> dict[str, Group]:
+    """One permission group per back-office role; idempotent."""
+    return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in StaffRole}
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: User | None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str = "fr",
+    password: str | None = None,
+    username: str | None = None,
+    profiles: Iterable[ProfileSpec] = (),
+    staff_roles: Iterable[StaffRole] = (),
+    must_change_password: bool = False,
+) -> User:
+    """Create a login with its profiles. Without a password the account cannot log in until one is set."""
+    user = User(
+        username=username or generate_username(),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        must_change_password=must_change_password,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    for spec in profiles:
+        profile_add(actor=actor, user=user, spec=spec)
+    roles = list(staff_roles)
+    if roles:
+        groups = staff_groups_ensure()
+        user.groups.add(*(groups[role.value] for role in roles))
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    record(actor=actor, action="account.created", target=user, data={"roles": [r.value for r in roles]})
+    return user
+
+
+@transaction.atomic
+def profile_add(*, actor: User | None, user: User, spec: ProfileSpec) -> Profile:
+    """Attach one more profile to a login (a member who becomes a company correspondent)."""
+    profile = Profile(user=user, kind=spec.kind)
+    field = _TARGET_FIELD.get(spec.kind)
+    if field:
+        setattr(profile, field, spec.target)
+    profile.full_clean()
+    profile.save()
+    record(actor=actor, action="profile.added", target=profile, data={"kind": spec.kind, "user": user.username})
+    return profile
+
+
+# --- Login, passwords, email --------------------------------------------------------------
+
+
+def login_recorded(*, user: User, at: datetime) -> None:
+    """Keep the previous connection to show it after login (SPEC A5) and audit the login."""
+    User.objects.filter(pk=user.pk).update(previous_login=user.last_login, last_login=at)
+    user.previous_login, user.last_login = user.last_login, at
+    record(actor=user, action="account.logged_in", target=user)
+
+
+def lockout_alert(*, user: User, ip: str | None) -> None:
+    """Tell the owner that repeated failures locked their account (SPEC A8)."""
+    record(actor=None, action="account.locked_out", target=user, data={"ip": ip})
+    _email(user, "accounts/emails/lockout_alert", {"ip": ip})
+
+
+def temporary_password_issue(*, actor: User | None, user: User, reason: str) -> str:
+    """Give the user a random single-use password that must be changed within 24 hours."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.temporary_password_expires_at = timezone.now() + timedelta(hours=settings.TEMPORARY_PASSWORD_HOURS)
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    record(actor=actor, action="account.temporary_password_issued", target=user, data={"reason": reason})
+    return password
+
+
+def temporary_password() -> str:
+    """Four random words and digits: strong, and easy to type from an email."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    chunks = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)]
+    return "-".join(chunks)
+
+
+@transaction.atomic
+def password_reset_request(*, identifier: str) -> None:
+    """'Password forgotten': a temporary password by email; same outcome seen whether or not the account exists."""
+    user = user_for_identifier(identifier)
+    if user is None or not user.is_active or not user.email:
+        return
+    password = temporary_password_issue(actor=None, user=user, reason="forgotten")
+    transaction.on_commit(lambda: _email(user, "accounts/emails/temporary_password", {"password": password}))
+
+
+def username_reminder(*, email: str) -> None:
+    """'Username lost': the usernames of the active accounts at that address, to that address only."""
+    users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
+    for user in users:
+        record(actor=None, action="account.username_reminded", target=user)
+        _email(user, "accounts/emails/username", {})
+
+
+@transaction.atomic
+def password_set(*, actor: User, user: User, password: str) -> None:
+    """A new password chosen by its owner: ends every other session (SPEC A7)."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.temporary_password_expires_at = None
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    record(actor=actor, action="account.password_changed", target=user)
+    transaction.on_commit(lambda: _email(user, "accounts/emails/password_changed", {}))
+
+
+def email_confirmation_send(*, user: User) -> str:
+    """Send a link proving the address works (SPEC A3); the token is signed and lasts 24 hours."""
+    token = signing.dumps({"u": str(user.public_id), "e": user.email}, salt=EMAIL_SALT)
+    link = settings.PORTAL_URL + reverse("accounts:email_confirm", args=[token])
+    _email(user, "accounts/emails/email_confirm", {"link": link})
+    record(actor=user, action="account.email_confirmation_sent", target=user)
+    return token
+
+
+@transaction.atomic
+def email_confirm(*, token: str) -> User | None:
+    """Mark the address confirmed if the token is genuine, recent and for the current address."""
+    try:
+        payload = signing.loads(token, salt=EMAIL_SALT, max_age=timedelta(hours=24))
+    except signing.BadSignature:
+        return None
+    user = User.objects.select_for_update().filter(public_id=payload.get("u"), email=payload.get("e")).first()
+    if user is None:
+        return None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+        record(actor=user, action="account.email_confirmed", target=user)
+    return user
+
+
+@transaction.atomic
+def compromised_report(*, actor: User) -> None:
+    """'Someone knows my password': end every session now and send a new temporary password (SPEC A8)."""
+    password = temporary_password_issue(actor=actor, user=actor, reason="reported_compromised")
+    record(actor=actor, action="account.compromise_reported", target=actor)
+    transaction.on_commit(lambda: _email(actor, "accounts/emails/temporary_password", {"password": password}))
+
+
+def profile_switch(*, actor: User, session, profile: Profile) -> None:
+    session["profile"] = str(profile.public_id)
+    record(actor=actor, action="profile.switched", target=profile, profile=profile.kind)
+
+
+def _email(user: User, template: str, context: dict) -> None:
+    send_templated_email(to=[user.email], template=template, context={"user": user, **context}, language=user.language)

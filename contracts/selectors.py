@@ -1,0 +1,70 @@
+"""Contracts and affiliations as each profile may see them (DESIGN: one place decides who sees what).
+
+- member: contracts the person is or was covered by, and within them their own
+  affiliation and, for a subscriber, their dependants';
+- company: its collective contracts and everyone affiliated to them;
+- agent: contracts under a mandate in force (or ended within the grace period);
+- professional: nothing here (rights are checked from a card number);
+- staff: everything, for the roles that need it.
+Confidential contracts (SPEC X8) are shown to staff only.
+"""
+
+from __future__ import annotations
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.choices import ProfileKind
+from accounts.models import Profile
+from accounts.permissions import reads_records
+from contracts.models import Affiliation, Contract
+
+
+def mandate_open_since() -> object:
+    """Mandates ended before this date no longer give access (SPEC E8 grace period)."""
+    return timezone.localdate() - relativedelta(months=settings.ACCOUNT_GRACE_MONTHS)
+
+
+def _contract_scope(actor: Profile | None) -> Q | None:
+    if actor is None:
+        return None
+    if actor.kind == ProfileKind.MEMBER:
+        return Q(affiliations__person_id=actor.person_id)
+    if actor.kind == ProfileKind.COMPANY:
+        return Q(holder_company_id=actor.company_id)
+    if actor.kind == ProfileKind.AGENT:
+        open_mandate = Q(mandates__end_date__isnull=True) | Q(mandates__end_date__gte=mandate_open_since())
+        return Q(mandates__agent_id=actor.agent_id) & open_mandate
+    if actor.kind == ProfileKind.STAFF and reads_records(actor):
+        return Q()
+    return None
+
+
+def contract_list(*, actor: Profile | None) -> QuerySet[Contract]:
+    """The contracts ``actor`` may see, with what a list page shows."""
+    scope = _contract_scope(actor)
+    if scope is None:
+        return Contract.objects.none()
+    contracts = Contract.objects.filter(scope)
+    if actor.kind != ProfileKind.STAFF:
+        contracts = contracts.filter(is_confidential=False)
+    ids = contracts.values("pk")
+    return (
+        Contract.objects.filter(pk__in=ids)
+        .select_related("product", "holder_person", "holder_company", "zone")
+        .order_by("-effective_date", "number")
+    )
+
+
+def affiliation_list(*, actor: Profile | None) -> QuerySet[Affiliation]:
+    """The affiliations ``actor`` may see: a member sees their own and their dependants'."""
+    contracts = contract_list(actor=actor).values("pk")
+    affiliations = Affiliation.objects.filter(contract_id__in=contracts)
+    if actor is not None and actor.kind == ProfileKind.MEMBER:
+        own = Q(person_id=actor.person_id)
+        affiliations = affiliations.filter(own | Q(principal__person_id=actor.person_id))
+    return affiliations.select_related("person", "contract", "contract__product", "principal").order_by(
+        "contract__number", "principal_id", "start_date"
+    )
