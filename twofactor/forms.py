@@ -1,0 +1,111 @@
+"""Forms of the two-factor pages. A malformed code is a field error and is not counted as a try."""
+
+from __future__ import annotations
+
+import math
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from twofactor.services import Failure, Method, Outcome, code_method, normalise_code
+
+CODE_MAX_LENGTH = 32
+
+
+class TotpCodeForm(forms.Form):
+    """A 6-digit code from the authenticator app."""
+
+    accept_recovery = False
+    invalid_message = _("Enter the 6-digit code shown in your authenticator app.")
+
+    code = forms.CharField(
+        label=_("6-digit code from your app"),
+        max_length=CODE_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "size": 12,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        method = code_method(code)
+        if method == Method.TOTP or (method == Method.RECOVERY and self.accept_recovery):
+            return code
+        raise forms.ValidationError(self.invalid_message, code="invalid")
+
+    def add_outcome_error(self, outcome: Outcome, field: str = "code") -> None:
+        """Turn a failed attempt into an error on the form."""
+        self.add_error(field, outcome_message(outcome))
+
+
+class AnyCodeForm(TotpCodeForm):
+    """A code from the app, or one of the recovery codes."""
+
+    accept_recovery = True
+    invalid_message = _("Enter the 6-digit code shown in your app, or one of your recovery codes (like abcde-fghij).")
+
+    code = forms.CharField(
+        label=_("Code from your app or recovery code"),
+        help_text=_("The 6-digit code shown in your authenticator app. No phone? Use one of your recovery codes."),
+        max_length=CODE_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false", "size": 14}
+        ),
+    )
+
+
+class DisableForm(AnyCodeForm):
+    """Turning two-factor authentication off asks for the password too."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "code"]
+
+    def add_outcome_error(self, outcome: Outcome, field: str = "code") -> None:
+        if outcome.failure == Failure.WRONG_PASSWORD and outcome.wait_until is None:
+            field = "password"
+        super().add_outcome_error(outcome, field)
+
+
+def outcome_message(outcome: Outcome) -> str:
+    if outcome.wait_until is not None:
+        return wait_message(outcome.wait_until)
+    if outcome.failure == Failure.WRONG_PASSWORD:
+        return str(_("This password is not correct."))
+    if outcome.failure in (Failure.NOT_ENABLED, Failure.NOT_PENDING):
+        return str(_("Two-factor authentication has changed in the meantime. Reload the page."))
+    if outcome.method == Method.RECOVERY:
+        return str(_("This recovery code is not valid or has already been used."))
+    return str(_("This code is not valid. Check that your phone is on time and enter the code shown now."))
+
+
+def wait_message(until) -> str:
+    """'Too many wrong codes' with how long to wait, in words a user understands."""
+    seconds = max(0, (until - timezone.now()).total_seconds())
+    if seconds < 30:
+        return str(_("Too many wrong codes. Wait a few seconds before trying again."))
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return ngettext(
+            "Too many wrong codes. For your security, wait %(count)d minute before trying again.",
+            "Too many wrong codes. For your security, wait %(count)d minutes before trying again.",
+            minutes,
+        ) % {"count": minutes}
+    hours = math.ceil(minutes / 60)
+    return ngettext(
+        "Too many wrong codes. For your security, wait %(count)d hour before trying again.",
+        "Too many wrong codes. For your security, wait %(count)d hours before trying again.",
+        hours,
+    ) % {"count": hours}
