@@ -1,0 +1,1 @@
+"""One router per domain the API covers; ``api.api`` mounts them."""
