@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import forms, selectors, services
 from accounts.onboarding import pending_step
 from content.selectors import maintenance_active, terms_current
+from core.menu import entries_for
 
 
 class LoginView(auth_views.LoginView):
@@ -37,7 +38,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     profiles = list(selectors.profile_list(actor=request.user))
     if request.profile is None and len(profiles) > 1:
         return redirect("accounts:profile_choose")
-    return render(request, "accounts/dashboard.html", {"profile": request.profile, "profiles": profiles})
+    entries = [
+        {"title": entry.title, "url": url, "description": entry.description, "section": entry.section}
+        for entry, url in entries_for(request.profile)
+    ]
+    entries.sort(key=lambda item: (item["section"] != "", str(item["section"])))
+    context = {"profile": request.profile, "profiles": profiles, "entries": entries}
+    return render(request, "accounts/dashboard.html", context)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The work queues of the back office and the roles that open them (the home page lists them).
 
-A queue is added here when its pages exist, so the home page never links to nothing.
+A queue is listed when its pages exist, so the home page never links to nothing: the
+account queues here, and each domain's in ``BACKOFFICE_QUEUES`` of its ``<app>/menu.py``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,16 @@ def queues_for(profile: Profile | None) -> list[QueueLink]:
     """The queues this staff profile's roles open, with how many items wait in each."""
     return [
         QueueLink(queue.label, reverse(queue.url_name), queue.pending() if queue.pending else None)
-        for queue in QUEUES
+        for queue in all_queues()
         if has_role(profile, *queue.roles)
     ]
+
+
+def all_queues() -> list[Queue]:
+    """The account queues, then those each domain app declares in its menu module."""
+    from core.menu import app_menus
+
+    queues = list(QUEUES)
+    for module in app_menus():
+        queues.extend(getattr(module, "BACKOFFICE_QUEUES", []))
+    return queues

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import record
-from content.selectors import TERMS_CACHE_KEY
 from content.models import MaintenanceWindow, TermsAcceptance, TermsVersion
+from content.selectors import TERMS_CACHE_KEY
 from core.middleware import current_request_context
 
 
