@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "providers",
     "contracts",
     "content",
+    "demarches",
     "registration",
     "backoffice",
     "twofactor",
