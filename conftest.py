@@ -50,7 +50,7 @@ def browser_page(chromium, live_server, settings, tmp_path):
     """A fresh browser context on the live server; mail goes to files the test can read."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.PORTAL_URL = live_server.url
-    context = chromium.new_context(base_url=live_server.url, locale="fr-FR")
+    context = chromium.new_context(base_url=live_server.url, locale="fr-FR")  # Accept-Language: fr-FR
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -284,7 +284,9 @@ API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "30/m")
 
 if ENVIRONMENT == "test":
-    # Tests run tasks at once and hash passwords fast; one test checks the Argon2 set-up itself.
+    # Tests run tasks at once, hash passwords fast and speak the msgids' language unless a test asks
+    # for French (a test checks the French catalogue is complete; browser tests send fr-FR).
+    LANGUAGE_CODE = "en"
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 

@@ -24,6 +24,7 @@ _TARGET = {
 def user(*, ready: bool = True, **fields) -> User:
     """A login; ``ready`` means first-login steps are done (email confirmed, no temporary password)."""
     n = next(_seq)
+    fields.setdefault("language", "en")  # tests read the msgids; French is checked where a test says so
     account = User(
         username=fields.pop("username", f"user{n}"), email=fields.pop("email", f"user{n}@example.fr"), **fields
     )

@@ -199,7 +199,8 @@ def test_compromised_report_ends_sessions_and_sends_temporary_password(client, m
 def test_site_maintenance_closes_the_site_but_staff_can_log_in(client, member):
     maintenance_open(actor=None, feature="site", message_fr="Maintenance ce soir", message_en="Maintenance tonight")
     assert client.get("/").status_code == 503
-    assert "Maintenance ce soir" in client.get(reverse("accounts:login")).content.decode()
+    assert "Maintenance tonight" in client.get(reverse("accounts:login")).content.decode()
+    assert "Maintenance ce soir" in client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     login(client, member.user.username)
     assert client.get(reverse("accounts:dashboard")).status_code == 503
     staff = f.staff(StaffRole.ADMINISTRATOR)

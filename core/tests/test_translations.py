@@ -14,32 +14,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
-    """Extract the messages the code uses now into a copy of the catalogues."""
-    locale = tmp_path_factory.mktemp("locale")
-    shutil.copytree(ROOT / "locale", locale, dirs_exist_ok=True)
-    env = {**os.environ, "LOCALE_DIR": str(locale), "VAR_DIR": str(tmp_path_factory.mktemp("var"))}
-    env.pop("DATABASE_URL", None)
-    subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "makemessages",
-            "-l",
-            "fr",
-            "--no-obsolete",
-            "--no-location",
-            "--ignore=.venv",
-            "--ignore=var",
-            "--ignore=*/tests/*",
-            "--ignore=static/vendor",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return locale / "fr" / "LC_MESSAGES" / "django.po"
+    """Extract the messages the code uses now, in a copy of the source tree (never the real catalogue)."""
+    tree = tmp_path_factory.mktemp("tree") / "src"
+    skip = shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "node_modules", "*.mo", "*.png", "*.pdf")
+    shutil.copytree(ROOT, tree, ignore=skip)
+    env = {**os.environ, "VAR_DIR": str(tmp_path_factory.mktemp("var"))}
+    for name in ("DATABASE_URL", "LOCALE_DIR"):
+        env.pop(name, None)
+    command = [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-obsolete", "--no-location"]
+    command += ["--ignore=var", "--ignore=*/tests/*", "--ignore=static/vendor"]
+    subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True, timeout=300)
+    return tree / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 
 def test_every_message_has_a_french_translation(extracted):

@@ -36,7 +36,7 @@ def test_the_base_layout_names_the_insurer_and_numbers_the_pages():
     assert settings.INSURER["phone"] in text
     assert "Page 1 / 1" in text
     assert "REF-0001" in text
-    assert "contract documents prevail" in text
+    assert "seuls vos documents contractuels font foi" in text  # rendered in French
 
 
 def test_the_date_of_issue_follows_the_language():
