@@ -13,7 +13,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def legal_page(request: HttpRequest, page: str) -> HttpResponse:
-    return render(request, f"core/legal/{page}.html", {"page": page})
+    from content.selectors import terms_current
+
+    terms = terms_current() if page == "terms" else None
+    return render(request, f"core/legal/{page}.html", {"page": page, "terms": terms})
 
 
 @require_GET

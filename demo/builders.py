@@ -17,6 +17,7 @@ from demo.companies import companies_build
 from demo.context import DemoContext
 from demo.members import holder_number, members_build
 from demo.network import agents_build, mandates_build, professionals_build
+from demo.terms import terms_ensure
 from people.models import Person
 
 
@@ -30,6 +31,7 @@ def demo_build(*, today: date) -> Counter:
     """Catalogue, partners, members, employers, mandates and the ready logins; returns what was counted."""
     ctx = DemoContext(today=today)
     catalogue_load_file(actor=None)
+    ctx.stats["terms"] += terms_ensure()
     ctx.load_catalogue()
     professionals_build(ctx)
     agents = agents_build(ctx)
