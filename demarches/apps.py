@@ -6,3 +6,8 @@ class DemarchesConfig(AppConfig):
 
     name = "demarches"
     verbose_name = "Requests"
+
+    def ready(self) -> None:
+        from demarches import generic_kinds
+
+        generic_kinds.register_all()

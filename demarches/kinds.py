@@ -33,6 +33,7 @@ class RequestKind:
     apply: Applier | None = None  # None: validating only records the answer
     description: str | Promise = ""
     order: int = 100
+    start_url_name: str = ""  # a page of the owning app that starts this request instead of the generic form
 
 
 _REGISTRY: dict[str, RequestKind] = {}
