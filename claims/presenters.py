@@ -1,0 +1,142 @@
+"""What the pages show, put together from selectors and the eligibility checks (kept out of the views)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+from claims import conf, selectors, services
+from claims.choices import QualityWarning
+from claims.currency import convert
+from claims.eligibility import Problem, assess
+from claims.explanations import explain
+from claims.forms import DocumentsForm, SubmitForm
+from claims.services.drafts import draft_items
+from claims.services.submission import ClaimRefused
+
+
+def no_beneficiary() -> Problem:
+    return Problem(
+        "no_beneficiary",
+        _(
+            "Only a subscriber whose rights (or a family member's) are open can claim online. Contact the management "
+            "centre if you think this is a mistake."
+        ),
+    )
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: on the field it names when the form has it, else above the form."""
+    if isinstance(error, ClaimRefused):
+        for problem in error.problems:
+            name = (problem.field or "").rsplit(".", 1)[-1]
+            form.add_error(name if name in form.fields else None, problem.message)
+        return
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+        return
+    form.add_error(None, error.messages)
+
+
+def warnings_text(codes: list[str]) -> list[str]:
+    return [str(QualityWarning(code).label) for code in codes if code in QualityWarning.values]
+
+
+def _conversion(item):
+    try:
+        return convert(item.amount, item.currency, item.care_date), ""
+    except ValidationError as error:
+        return None, error.messages[0]
+
+
+def items_context(draft, beneficiary, form) -> dict:
+    categories = {c.code: c for c in beneficiary.categories}
+    documents = selectors.draft_documents(draft)
+    rows = []
+    for item in draft_items(draft):
+        conversion, problem = _conversion(item) if item.amount and item.care_date else (None, "")
+        docs = [(doc, warnings_text(doc.quality_warnings)) for doc in documents.get(item.key, [])]
+        rows.append(
+            {
+                "item": item,
+                "category": categories.get(item.category),
+                "conversion": conversion,
+                "problem": problem,
+                "documents": docs,
+                "documents_form": DocumentsForm(auto_id=f"id_{item.key}_%s"),
+            }
+        )
+    limit = conf.get("CLAIM_MAX_ITEMS")
+    return {
+        "draft": draft,
+        "beneficiary": beneficiary,
+        "form": form,
+        "rows": rows,
+        "categories": beneficiary.categories,
+        "max_items": limit,
+        "can_add": len(rows) < limit,
+        "max_documents": conf.get("CLAIM_MAX_DOCUMENTS_PER_ITEM"),
+    }
+
+
+def summary_context(profile, draft, form: SubmitForm | None) -> dict:
+    items = draft_items(draft)
+    assessment = assess(profile, draft.data.get("beneficiary"), items)
+    documents = selectors.draft_documents(draft)
+    rows = [
+        {
+            "item": item,
+            "conversion": conversion,
+            "category": assessment.categories.get(item.category),
+            "documents": [(doc, warnings_text(doc.quality_warnings)) for doc in documents.get(item.key, [])],
+        }
+        for item, conversion in zip(items, assessment.conversions, strict=False)
+    ]
+    form = form or SubmitForm(initial={"idempotency_key": draft.idempotency_key})
+    return {
+        "draft": draft,
+        "assessment": assessment,
+        "rows": rows,
+        "terms": services.terms_current(),
+        "form": form,
+        "max_total": conf.get("CLAIM_MAX_TOTAL_EUR"),
+        "originals_years": conf.get("CLAIM_ORIGINALS_YEARS"),
+    }
+
+
+def claim_rows(claim) -> list[dict]:
+    return [
+        {
+            "item": item,
+            "explanation": explain(item.explanation),
+            "documents": [(doc, warnings_text(doc.quality_warnings)) for doc in item.documents.all()],
+        }
+        for item in claim.items.all()
+    ]
+
+
+def download_name(document) -> str:
+    """The uploaded name, with .jpg when the stored picture was re-encoded from another format."""
+    name = document.original_name
+    if document.content_type == "image/jpeg" and not name.lower().endswith((".jpg", ".jpeg")):
+        name = name.rsplit(".", 1)[0] + ".jpg"
+    return name
+
+
+def file_response(document, *, inline: bool) -> FileResponse:
+    """A stored document, decrypted as it streams; images may show inline (staff), the rest downloads."""
+    as_attachment = not (inline and document.is_image)
+    response = FileResponse(
+        default_storage.open(document.stored_name),
+        as_attachment=as_attachment,
+        filename=download_name(document),
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

@@ -1,0 +1,238 @@
+"""Reads of claims, scoped by who looks (DESIGN: one place decides who sees what).
+
+- member: the claims they submitted as subscriber and those where they are the beneficiary;
+- claims staff and administrators: every claim;
+- everyone else (company, agent, professional, other staff): none — claims are health data.
+
+``validated_items`` and ``payable_claims`` are for the benefit statements and the payment batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.choices import ProfileKind, StaffRole
+from accounts.permissions import has_role
+from claims.choices import DECIDED, PAYABLE, ItemDecision
+from claims.models import CareDocument, CareItem, Claim, ClaimDraft, ClaimsSuspension
+
+CLAIMS_ROLES = (StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
+
+
+def is_claims_staff(profile) -> bool:
+    return bool(profile) and profile.kind == ProfileKind.STAFF and has_role(profile, *CLAIMS_ROLES)
+
+
+def _scope(actor) -> Q | None:
+    if not actor:
+        return None
+    if actor.kind == ProfileKind.MEMBER and actor.person_id:
+        mine = Q(member_id=actor.person_id) | Q(beneficiary_id=actor.person_id)
+        return mine & Q(contract__is_confidential=False)
+    if is_claims_staff(actor):
+        return Q()
+    return None
+
+
+def claim_list(*, actor) -> QuerySet[Claim]:
+    """The claims ``actor`` may see, newest first, with what a list shows (constant number of queries)."""
+    scope = _scope(actor)
+    if scope is None:
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(scope)
+        .select_related("beneficiary", "member", "contract")
+        .annotate(item_count=Count("items"))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def _items_prefetch() -> Prefetch:
+    documents = Prefetch("documents", queryset=CareDocument.objects.order_by("pk"))
+    return Prefetch(
+        "items", queryset=CareItem.objects.select_related("category").prefetch_related(documents).order_by("position")
+    )
+
+
+def claim_get(*, actor, public_id) -> Claim | None:
+    """One claim with its items and documents, or None when it does not exist or ``actor`` may not see it."""
+    scope = _scope(actor)
+    if scope is None:
+        return None
+    return (
+        Claim.objects.filter(scope, public_id=public_id)
+        .select_related("beneficiary", "member", "contract", "contract__product", "terms", "submitted_by")
+        .prefetch_related(_items_prefetch())
+        .first()
+    )
+
+
+def document_get(*, actor, public_id) -> CareDocument | None:
+    """A submitted document whose claim ``actor`` may see."""
+    scope = _scope(actor)
+    if scope is None:
+        return None
+    claims = Claim.objects.filter(scope).values("pk")
+    return (
+        CareDocument.objects.filter(public_id=public_id, item__claim__in=claims)
+        .select_related("item", "item__claim")
+        .first()
+    )
+
+
+def claim_by_key(*, user, idempotency_key: str) -> Claim | None:
+    return Claim.objects.filter(submitted_by=user, idempotency_key=str(idempotency_key)).first()
+
+
+def draft_get(*, profile) -> ClaimDraft | None:
+    if not profile or profile.kind != ProfileKind.MEMBER:
+        return None
+    return ClaimDraft.objects.filter(profile=profile).first()
+
+
+def draft_documents(draft: ClaimDraft) -> dict[str, list[CareDocument]]:
+    """The draft's stored documents by item key."""
+    found: dict[str, list[CareDocument]] = {}
+    for document in draft.documents.order_by("pk"):
+        found.setdefault(document.draft_item, []).append(document)
+    return found
+
+
+def active_suspension(person_id) -> ClaimsSuspension | None:
+    return ClaimsSuspension.objects.filter(person_id=person_id, lifted_at__isnull=True).first()
+
+
+# --- Back office -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    older_than_days: int | None = None
+    min_total: Decimal | None = None
+    max_total: Decimal | None = None
+    category: str = ""
+    duplicates: bool = False
+
+
+def backoffice_queue(*, actor, filters: QueueFilters) -> QuerySet[Claim]:
+    """The claims queue, oldest first, filtered; the query count does not grow with the page."""
+    claims = claim_list(actor=actor) if is_claims_staff(actor) else Claim.objects.none()
+    if filters.status:
+        claims = claims.filter(status=filters.status)
+    if filters.older_than_days is not None:
+        claims = claims.filter(submitted_at__lte=timezone.now() - timedelta(days=filters.older_than_days))
+    if filters.min_total is not None:
+        claims = claims.filter(total_claimed__gte=filters.min_total)
+    if filters.max_total is not None:
+        claims = claims.filter(total_claimed__lte=filters.max_total)
+    if filters.category:
+        claims = claims.filter(Exists(CareItem.objects.filter(claim=OuterRef("pk"), category__code=filters.category)))
+    if filters.duplicates:
+        claims = claims.filter(has_duplicates=True)
+    suspended = ClaimsSuspension.objects.filter(person=OuterRef("member"), lifted_at__isnull=True)
+    return claims.annotate(member_suspended=Exists(suspended)).order_by("submitted_at", "pk")
+
+
+def pending_count() -> int:
+    return Claim.objects.filter(status="in_progress").count()
+
+
+def suspension_list() -> QuerySet[ClaimsSuspension]:
+    return ClaimsSuspension.objects.select_related("person", "suspended_by", "lifted_by").order_by(
+        "lifted_at", "-starts_at"
+    )
+
+
+def duplicates_of(claim: Claim) -> dict[str, list[str]]:
+    """For each flagged item or document of ``claim`` (by public id), the references of the other claims holding
+    the same care item or the same document (two queries whatever the claim's size)."""
+    items = list(claim.items.all())
+    found: dict[str, set[str]] = {}
+    flagged = [item for item in items if item.is_duplicate]
+    if flagged:
+        same = Q()
+        for item in flagged:
+            same |= same_item_q(claim.beneficiary_id, item)
+        twins = (
+            CareItem.objects.filter(same)
+            .exclude(claim=claim)
+            .values_list("care_date", "category_id", "amount", "currency", "claim__reference")
+        )
+        for care_date, category_id, amount, currency, reference in twins:
+            for item in flagged:
+                if (item.care_date, item.category_id, item.amount, item.currency) == (
+                    care_date,
+                    category_id,
+                    amount,
+                    currency,
+                ):
+                    found.setdefault(str(item.public_id), set()).add(reference)
+    documents = [doc for item in items for doc in item.documents.all() if doc.is_duplicate]
+    if documents:
+        twins = CareDocument.objects.filter(
+            sha256__in={doc.sha256 for doc in documents}, item__isnull=False
+        ).values_list("pk", "sha256", "item__claim__reference")
+        for pk, sha256, reference in twins:
+            for doc in documents:
+                if doc.sha256 == sha256 and doc.pk != pk:
+                    found.setdefault(str(doc.public_id), set()).add(reference)
+    return {key: sorted(refs) for key, refs in found.items()}
+
+
+def same_item_q(beneficiary_id, item: CareItem) -> Q:
+    """The same care claimed again: same beneficiary, date, category, amount and currency (SPEC C8)."""
+    return Q(
+        claim__beneficiary_id=beneficiary_id,
+        care_date=item.care_date,
+        category_id=item.category_id,
+        amount=item.amount,
+        currency=item.currency,
+    )
+
+
+# --- For the engine, the benefit statements (M9) and the payment batches -------------------------
+
+
+def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date, exclude_claim_id=None) -> Decimal:
+    """What validated items of this beneficiary, contract and category with care in [start, end] were paid."""
+    items = CareItem.objects.filter(
+        claim__beneficiary_id=beneficiary_id,
+        claim__contract_id=contract_id,
+        claim__status__in=DECIDED,
+        category_id=category_id,
+        decision=ItemDecision.ACCEPTED,
+        care_date__range=(start, end),
+    )
+    if exclude_claim_id is not None:
+        items = items.exclude(claim_id=exclude_claim_id)
+    return items.aggregate(total=Sum("reimbursed_amount"))["total"] or Decimal("0.00")
+
+
+def validated_items(*, person, start: date, end: date) -> QuerySet[CareItem]:
+    """Accepted care items of ``person`` (the beneficiary) with care in [start, end], from decided claims, with
+    their frozen amounts and explanations: what a benefit statement lists."""
+    return (
+        CareItem.objects.filter(
+            claim__beneficiary=person,
+            claim__status__in=DECIDED,
+            decision=ItemDecision.ACCEPTED,
+            care_date__range=(start, end),
+        )
+        .select_related("claim", "category")
+        .order_by("care_date", "claim__reference", "position")
+    )
+
+
+def payable_claims() -> QuerySet[Claim]:
+    """Validated (wholly or partly) claims with something to pay and not paid yet: for the payment batches."""
+    return (
+        Claim.objects.filter(status__in=PAYABLE, paid_at__isnull=True, total_reimbursed__gt=0)
+        .select_related("member", "beneficiary", "contract")
+        .order_by("decided_at", "pk")
+    )

@@ -1,0 +1,220 @@
+"""The back office's work on a claim (SPEC C5, C6, B3): assessment of each item, decision with the guarantee
+engine, rejection, originals requested, payment recorded."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import record
+from claims import conf, engine, selectors
+from claims.choices import ClaimAction, ClaimStatus, ItemDecision, RefusalReason, allowed
+from claims.models import CareItem, Claim
+from claims.services.notify import notify
+from contracts.models import GuaranteeLine
+from people.models import Person
+
+
+def _check(claim: Claim, action: str, target: str) -> None:
+    if not allowed(claim.status, action, target):
+        raise ValidationError(_("This claim can no longer be changed this way."), code="transition")
+
+
+def _locked(claim: Claim) -> Claim:
+    return Claim.objects.select_for_update().get(pk=claim.pk)
+
+
+@transaction.atomic
+def care_item_assess(
+    *,
+    actor,
+    item: CareItem,
+    base_amount: Decimal,
+    compulsory_paid: Decimal,
+    decision: str,
+    refusal_reason: str = "",
+    comment: str = "",
+) -> CareItem:
+    """Staff enter the official base, what the compulsory scheme or the CFE paid, and accept or refuse the item."""
+    claim = _locked(item.claim)
+    if claim.status != ClaimStatus.IN_PROGRESS:
+        raise ValidationError(_("This claim is decided: its items can no longer change."), code="decided")
+    item = CareItem.objects.select_for_update().get(pk=item.pk)
+    item.base_amount, item.compulsory_paid = engine.cents(base_amount), engine.cents(compulsory_paid)
+    item.decision = decision
+    item.refusal_reason = refusal_reason if decision == ItemDecision.REFUSED else ""
+    item.staff_comment = comment.strip()
+    if decision == ItemDecision.REFUSED and not item.refusal_reason:
+        raise ValidationError({"refusal_reason": _("Give the reason of the refusal.")}, code="reason")
+    if item.compulsory_paid > item.amount_eur:
+        message = _("What others paid cannot exceed the expense (%(amount)s EUR).")
+        raise ValidationError(
+            {"compulsory_paid": ValidationError(message, code="paid", params={"amount": item.amount_eur})}
+        )
+    item.full_clean(exclude=["claim"])
+    item.save()
+    data = {
+        "claim": claim.reference,
+        "item": item.position,
+        "decision": decision,
+        "reason": item.refusal_reason,
+        "base": item.base_amount,
+        "compulsory_paid": item.compulsory_paid,
+    }
+    record(actor=actor, action="claim.item_assessed", target=claim, data=data, profile="staff")
+    return item
+
+
+def _guarantee_lines(claim: Claim) -> dict[int, GuaranteeLine]:
+    lines = GuaranteeLine.objects.filter(product_id=claim.contract.product_id)
+    return {line.category_id: line for line in lines}
+
+
+def compute(claim: Claim, items: list[CareItem]) -> dict[int, engine.Reimbursement]:
+    """What each accepted item would be paid now: the engine, in order of care, with the ceilings consumed by
+    earlier decided claims of the same beneficiary and by the items before it in this claim."""
+    lines = _guarantee_lines(claim)
+    anchor = claim.contract.effective_date.year
+    used: dict[tuple, Decimal] = {}
+    results: dict[int, engine.Reimbursement] = {}
+    for item in sorted(items, key=lambda i: (i.care_date, i.position)):
+        line = lines.get(item.category_id)
+        if item.decision == ItemDecision.REFUSED or line is None:
+            code = "refused" if item.decision == ItemDecision.REFUSED else "no_guarantee"
+            results[item.pk] = engine.Reimbursement(engine.ZERO, (engine.Step(code, engine.ZERO),))
+            continue
+        guarantee = engine.Guarantee.from_line(line)
+        start, end = engine.ceiling_period(item.care_date, years=guarantee.period_years, anchor_year=anchor)
+        key = (item.category_id, start)
+        if key not in used:
+            used[key] = selectors.consumed(
+                beneficiary_id=claim.beneficiary_id,
+                contract_id=claim.contract_id,
+                category_id=item.category_id,
+                start=start,
+                end=end,
+                exclude_claim_id=claim.pk,
+            )
+        act = engine.Act(expense=item.amount_eur, base=item.base_amount, already_paid=item.compulsory_paid)
+        results[item.pk] = engine.reimburse(guarantee, act, consumed=used[key])
+        used[key] += results[item.pk].amount
+    return results
+
+
+def _decided_status(items: list[CareItem]) -> str:
+    decisions = {item.decision for item in items}
+    if decisions == {ItemDecision.ACCEPTED}:
+        return ClaimStatus.VALIDATED
+    if decisions == {ItemDecision.REFUSED}:
+        return ClaimStatus.REJECTED
+    return ClaimStatus.PARTIALLY_VALIDATED
+
+
+@transaction.atomic
+def claim_decide(*, actor, claim: Claim, note: str = "") -> Claim:
+    """Compute and freeze every item, then validate (all accepted), partly validate, or reject (all refused)."""
+    claim = _locked(claim)
+    Person.objects.select_for_update().filter(pk=claim.beneficiary_id).first()  # ceilings: one decision at a time
+    items = list(claim.items.select_for_update().order_by("position"))
+    if any(item.decision == ItemDecision.PENDING for item in items):
+        raise ValidationError(_("Accept or refuse every care item before deciding."), code="pending_items")
+    status = _decided_status(items)
+    _check(claim, ClaimAction.DECIDE, status)
+    results = compute(claim, items)
+    for item in items:
+        result = results[item.pk]
+        item.reimbursed_amount, item.explanation = result.amount, result.as_json()
+        item.full_clean(exclude=["claim"])
+        item.save(update_fields=["reimbursed_amount", "explanation", "updated_at"])
+    if status == ClaimStatus.REJECTED:
+        claim.rejection_reason = Counter(item.refusal_reason for item in items).most_common(1)[0][0]
+    return _close(actor=actor, claim=claim, status=status, note=note, items=items)
+
+
+def _close(*, actor, claim: Claim, status: str, note: str, items: list[CareItem]) -> Claim:
+    before = claim.status
+    claim.status, claim.decided_at, claim.decided_by = status, timezone.now(), actor
+    claim.decision_note = note.strip()
+    claim.total_reimbursed = sum((item.reimbursed_amount or engine.ZERO for item in items), engine.ZERO)
+    claim.full_clean()
+    claim.save()
+    data = {
+        "reference": claim.reference,
+        "from": before,
+        "to": status,
+        "total_reimbursed": claim.total_reimbursed,
+        "rejection_reason": claim.rejection_reason,
+        "items": {item.position: [item.decision, item.refusal_reason, str(item.reimbursed_amount)] for item in items},
+    }
+    record(actor=actor, action="claim.decided", target=claim, data=data, profile="staff")
+    notify(claim, "claim_decided")
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, actor, claim: Claim, reason: str, note: str = "") -> Claim:
+    """Reject the whole claim for one reason (documents missing, illegible, inappropriate; expired rights…)."""
+    claim = _locked(claim)
+    _check(claim, ClaimAction.DECIDE, ClaimStatus.REJECTED)
+    if reason not in RefusalReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")}, code="reason")
+    items = list(claim.items.select_for_update().order_by("position"))
+    for item in items:
+        item.decision, item.refusal_reason = ItemDecision.REFUSED, reason
+        item.reimbursed_amount = engine.ZERO
+        item.explanation = engine.Reimbursement(engine.ZERO, (engine.Step("refused", engine.ZERO),)).as_json()
+        item.full_clean(exclude=["claim"])
+        item.save()
+    claim.rejection_reason = reason
+    return _close(actor=actor, claim=claim, status=ClaimStatus.REJECTED, note=note, items=items)
+
+
+@transaction.atomic
+def claim_request_originals(*, actor, claim: Claim, note: str) -> Claim:
+    """Ask the member for the original bills (within 2 years of the submission); the status does not change."""
+    claim = _locked(claim)
+    _check(claim, ClaimAction.REQUEST_ORIGINALS, claim.status)
+    limit = claim.submitted_at + relativedelta(years=conf.get("CLAIM_ORIGINALS_YEARS"))
+    if timezone.now() > limit:
+        raise ValidationError(_("The originals can be asked for within 2 years of the claim only."), code="too_late")
+    if not note.strip():
+        raise ValidationError({"note": _("Say which originals to send and where.")}, code="required")
+    claim.originals_requested_at, claim.originals_note = timezone.now(), note.strip()
+    claim.full_clean()
+    claim.save(update_fields=["originals_requested_at", "originals_note", "updated_at"])
+    data = {"reference": claim.reference, "status": claim.status}
+    record(actor=actor, action="claim.originals_requested", target=claim, data=data, profile="staff")
+    notify(claim, "claim_originals")
+    return claim
+
+
+@transaction.atomic
+def claim_mark_paid(*, actor, claim: Claim, paid_at: datetime | None = None) -> Claim:
+    """Record that the reimbursement was paid (called by the payment batches); idempotent."""
+    claim = _locked(claim)
+    if claim.paid_at is not None:
+        return claim
+    _check(claim, ClaimAction.MARK_PAID, claim.status)
+    claim.paid_at = paid_at or timezone.now()
+    claim.save(update_fields=["paid_at", "updated_at"])
+    record(
+        actor=actor,
+        action="claim.paid",
+        target=claim,
+        data={"reference": claim.reference, "amount": claim.total_reimbursed},
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_assess(*, actor, claim: Claim, assessments: dict[int, dict]) -> list[CareItem]:
+    """Assess several items of a claim in one step: all are saved, or none (``assessments``: item pk → fields)."""
+    items = {item.pk: item for item in claim.items.all()}
+    return [care_item_assess(actor=actor, item=items[pk], **fields) for pk, fields in assessments.items()]
