@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "contracts",
     "content",
     "demarches",
+    "claims",
+    "members",
     "registration",
     "backoffice",
     "twofactor",
@@ -278,6 +280,7 @@ OTP_TOTP_ISSUER = INSURER["name"]
 # --- Business settings (rules that differ between insurers) ---------------------------
 ACCOUNT_GRACE_MONTHS = env_int("ACCOUNT_GRACE_MONTHS", 24)
 DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
+CLAIM_MAX_TOTAL_EUR = env_int("CLAIM_MAX_TOTAL_EUR", 500)  # online claims: bills under this total (seed 002)
 AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", VAR_DIR / "audit-head.log"))
 # API rate limits (SPEC X9): per login when authenticated, per client address otherwise.
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")

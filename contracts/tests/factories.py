@@ -57,13 +57,20 @@ def collective_contract(company, **fields) -> Contract:
 
 def subscriber(contract, person, **fields) -> Affiliation:
     return Affiliation.objects.create(
-        contract=contract, person=person, role=AffiliationRole.SUBSCRIBER,
-        start_date=fields.pop("start_date", contract.effective_date), **fields,
+        contract=contract,
+        person=person,
+        role=AffiliationRole.SUBSCRIBER,
+        start_date=fields.pop("start_date", contract.effective_date),
+        **fields,
     )
 
 
 def dependant_of(principal: Affiliation, person, role=AffiliationRole.CHILD, **fields) -> Affiliation:
     return Affiliation.objects.create(
-        contract=principal.contract, person=person, role=role, principal=principal,
-        start_date=fields.pop("start_date", principal.start_date), **fields,
+        contract=principal.contract,
+        person=person,
+        role=role,
+        principal=principal,
+        start_date=fields.pop("start_date", principal.start_date),
+        **fields,
     )

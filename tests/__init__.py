@@ -1,0 +1,1 @@
+"""Cross-app tests: the security access matrix and the real-browser journeys."""

@@ -1,0 +1,158 @@
+"""Account security in a real browser: lockout (SPEC A8), forgotten password (A6), new terms (A4),
+a staff member's first login with the second factor to set up (A13)."""
+
+from __future__ import annotations
+
+import re
+from base64 import b32decode
+
+import pytest
+from django_otp.oath import totp
+from playwright.sync_api import expect
+
+from accounts.choices import ProfileKind, StaffRole
+from accounts.tests import factories as f
+from conftest import screenshot
+from content.models import TermsAcceptance
+from content.services import terms_accept, terms_publish
+from people.tests.factories import person
+from tests.journeys.support import (
+    NEW_PASSWORD,
+    accept_terms,
+    choose_password,
+    expect_home,
+    log_in,
+    log_out,
+    temporary_password,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WRONG = "Not-My-Password-2026"
+
+
+def ready_member(first_name: str = "Marc", last_name: str = "Durand"):
+    """A login whose first-login steps are done, in English."""
+    account = f.user(language="en", first_name=first_name, last_name=last_name)
+    f.profile(ProfileKind.MEMBER, person(first_name=first_name, last_name=last_name), account=account)
+    return account
+
+
+def _publish(version: str, body: str):
+    return terms_publish(
+        actor=None,
+        version=version,
+        title_fr="Conditions générales d'utilisation",
+        title_en="Terms of use",
+        body_fr=body,
+        body_en=body,
+    )
+
+
+def test_lockout_answers_like_a_wrong_password_and_alerts_the_owner(open_page, mailbox):
+    account = ready_member()
+    page = open_page(1280)
+
+    log_in(page, account.username, WRONG)
+    error = page.locator("#login-error")
+    expect(error).to_be_visible()
+    wrong_password = error.inner_text()
+    screenshot(page, "journey-lockout-01-wrong-password")
+
+    log_in(page, "nobody-by-that-name", WRONG)
+    assert error.inner_text() == wrong_password, "an unknown account must get the answer of a wrong password"
+
+    for _ in range(9):  # 10 failures for the account in all: locked (with the delays from the 5th in between)
+        log_in(page, account.username, WRONG)
+        assert error.inner_text() == wrong_password
+    alert = mailbox.one(mailbox.new(), "Unsuccessful login attempts on your account", account.email)
+    assert "access is suspended" in alert.text
+
+    log_in(page, account.username, f.PASSWORD)  # the right password, on a locked account
+    expect(page).to_have_url(re.compile(r"/login/$"))
+    assert error.inner_text() == wrong_password, "a locked account must get the answer of a wrong password"
+    screenshot(page, "journey-lockout-02-locked-right-password")
+    page.goto("/space/")
+    expect(page).to_have_url(re.compile(r"/login/\?next="))
+    # Each further try on the locked account sends one more alert: see tests/security/test_lockout_alerts.py.
+
+
+def test_forgotten_password_gives_a_temporary_password_to_change(open_page, mailbox):
+    account = ready_member(first_name="Inès", last_name="Moreau")
+    page = open_page(1280)
+    page.goto("/login/")
+    page.get_by_role("link", name="Password forgotten?").click()
+    page.get_by_label("Username or membership number").fill(account.username)
+    screenshot(page, "journey-reset-01-forgotten")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Request received")).to_be_visible()
+    screenshot(page, "journey-reset-02-sent")
+
+    mail = mailbox.one(mailbox.new(), "Your temporary password", account.email)
+    password = temporary_password(mail)
+    log_in(page, account.username, f.PASSWORD)  # the old password no longer opens the account
+    expect(page.locator("#login-error")).to_be_visible()
+
+    log_in(page, account.username, password)
+    page.goto("/space/")  # until the change, nothing else opens
+    choose_password(page, "journey-reset-03-change")
+    expect_home(page, "Inès Moreau", first=True)
+    screenshot(page, "journey-reset-04-home")
+
+    log_out(page)
+    log_in(page, account.username, password)  # single use
+    expect(page.locator("#login-error")).to_be_visible()
+    log_in(page, account.username, NEW_PASSWORD)
+    expect_home(page, "Inès Moreau", first=False)
+
+
+def test_a_new_terms_version_must_be_accepted_again(open_page):
+    first = _publish("2026.1", "You keep your password secret.")
+    account = ready_member(first_name="Paul", last_name="Lambert")
+    terms_accept(actor=account, terms=first)
+    _publish("2026.2", "You keep your password secret. Article 7 (new): two-factor authentication is offered.")
+    page = open_page(1280)
+
+    log_in(page, account.username, f.PASSWORD)
+    expect(page.get_by_text("Article 7 (new)")).to_be_visible()
+    page.goto("/space/")  # nothing else opens before the new version is accepted
+    expect(page).to_have_url(re.compile(r"/onboarding/terms/$"))
+    page.get_by_role("button", name="Continue").click()  # without the box ticked: refused
+    expect(page).to_have_url(re.compile(r"/onboarding/terms/$"))
+    accept_terms(page, "journey-terms-01-new-version", "2026.2")
+    expect_home(page, "Paul Lambert", first=True)
+    screenshot(page, "journey-terms-02-home")
+    versions = set(TermsAcceptance.objects.filter(user=account).values_list("terms__version", flat=True))
+    assert versions == {"2026.1", "2026.2"}
+
+
+def test_staff_first_login_sets_up_the_second_factor_then_reaches_the_back_office(open_page, mailbox):
+    account = f.user(is_staff=True, language="en", first_name="Nadia", last_name="Roux")
+    f.staff(StaffRole.ACCOUNT_VALIDATION, account=account)
+    page = open_page(1280)
+
+    log_in(page, account.username, f.PASSWORD)
+    expect(page).to_have_url(re.compile(r"/2fa/setup/$"))
+    expect(page.get_by_text("Staff accounts must use two-factor authentication")).to_be_visible()
+    page.goto("/backoffice/")  # no way round the setup
+    expect(page).to_have_url(re.compile(r"/2fa/setup/$"))
+    page.get_by_text("Cannot scan the code? Type this key instead").click()
+    secret = page.locator("#twofactor-secret").inner_text().replace(" ", "")
+    screenshot(page, "journey-staff-01-2fa-setup")
+
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("6-digit code from your app").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    assert page.locator("ol.recovery-codes li").count() == 10
+    screenshot(page, "journey-staff-02-recovery-codes")
+    page.get_by_role("button", name="I have saved my recovery codes").click()
+    expect(page.get_by_role("heading", name="Status: on")).to_be_visible()
+
+    page.goto("/space/")
+    expect(page.get_by_role("heading", name="Welcome, Nadia Roux")).to_be_visible()
+    page.get_by_role("link", name="Back office").click()
+    expect(page).to_have_url(re.compile(r"/backoffice/$"))
+    expect(page.get_by_role("heading", name="Back office")).to_be_visible()
+    screenshot(page, "journey-staff-03-backoffice")
+    mailbox.one(mailbox.new(), "Two-factor authentication is on", account.email)  # the owner is told
