@@ -48,7 +48,7 @@ def chromium():
 @pytest.fixture
 def browser_page(chromium, live_server, settings, tmp_path):
     """A fresh browser context on the live server; mail goes to files the test can read."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_BACKEND = "core.mailbackend.EmlFileBackend"
     settings.PORTAL_URL = live_server.url
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR")  # Accept-Language: fr-FR
     page = context.new_page()

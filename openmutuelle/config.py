@@ -88,13 +88,13 @@ def email_settings(url: str, var_dir: Path) -> dict[str, object]:
     """Translate ``EMAIL_URL`` (smtp://user:pass@host:587?tls=1, file:///path, console:)."""
     if not url:
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_BACKEND": "core.mailbackend.EmlFileBackend",
             "EMAIL_FILE_PATH": str(var_dir / "mail"),
         }
     parsed = urlparse(url)
     if parsed.scheme == "file":
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_BACKEND": "core.mailbackend.EmlFileBackend",
             "EMAIL_FILE_PATH": unquote(parsed.path) or str(var_dir / "mail"),
         }
     if parsed.scheme == "console":

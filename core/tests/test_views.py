@@ -32,6 +32,8 @@ def test_healthz_reports_each_part(client):
 def test_terms_page_shows_the_version_in_force(client):
     from content.services import terms_publish
 
-    terms_publish(actor=None, version="2026.9", title_fr="CGU", title_en="Terms v9", body_fr="Texte", body_en="Body nine")
+    terms_publish(
+        actor=None, version="2026.9", title_fr="CGU", title_en="Terms v9", body_fr="Texte", body_en="Body nine"
+    )
     body = client.get(reverse("core:terms")).content.decode()
     assert "Terms v9" in body and "Body nine" in body and "2026.9" in body
