@@ -25,7 +25,7 @@ from claims import conf
 from claims.currency import Conversion, convert
 from content.choices import Feature
 from content.selectors import maintenance_active
-from contracts.choices import AffiliationRole
+from contracts.choices import AffiliationRole, ProductLine
 from contracts.models import Affiliation, CareCategory, Contract, GuaranteeLine
 from contracts.selectors import affiliation_list
 
@@ -127,7 +127,15 @@ def beneficiaries(profile, *, today: date | None = None) -> list[Beneficiary]:
         if any(start <= today and (end is None or end >= since) for start, end in periods):
             found.append(Beneficiary(affiliation=latest, periods=periods))
     _attach_lines(found)
+    found = [b for b in found if _reimburses_care(b)]
     return sorted(found, key=lambda b: (b.affiliation.role != AffiliationRole.SUBSCRIBER, str(b.person)))
+
+
+def _reimburses_care(beneficiary: Beneficiary) -> bool:
+    """Only health contracts with a care category claimable online take claims (welfare pays no care)."""
+    if beneficiary.contract.product.line == ProductLine.WELFARE:
+        return False
+    return any(line.category.claimable_online for line in beneficiary.lines.values())
 
 
 def _attach_lines(found: list[Beneficiary]) -> None:

@@ -200,6 +200,7 @@ LOGOUT_REDIRECT_URL = "/"
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["openmutuelle.formats"]
 LOCALE_PATHS = [Path(os.environ.get("LOCALE_DIR", BASE_DIR / "locale"))]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

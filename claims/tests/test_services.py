@@ -361,3 +361,14 @@ def test_payment_is_recorded_once_for_the_batches(family, claims_staff):
     )
     with pytest.raises(ValidationError):
         services.claim_mark_paid(actor=None, claim=rejected)
+
+
+def test_a_welfare_contract_takes_no_claim(family):
+    from claims.eligibility import beneficiaries
+    from contracts.choices import ProductLine
+    from contracts.tests import factories as cf
+
+    welfare = cf.product(line=ProductLine.WELFARE)
+    cf.individual_contract(family["holder"], product=welfare)
+    contracts = {b.contract.pk for b in beneficiaries(family["profile"])}
+    assert contracts == {family["contract"].pk}
