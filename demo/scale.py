@@ -26,6 +26,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from audit.services import record
+from claims.models import CareItem, Claim
 from contracts.choices import ContractKind, PaymentFrequency, PaymentMethod
 from contracts.models import Affiliation, Contract, ExpatriationZone, Product, ZoneCountry
 from demo import identifiers
@@ -66,6 +67,8 @@ class ScaleRun:
     zone_countries: dict[str, list[str]]
     pools: NamePools
     counts: Counter = field(default_factory=Counter)
+    claims_per_member: int = 10
+    claims_builder: object = None
 
     def next_person_number(self) -> str:
         self.person_number += 1
@@ -93,7 +96,7 @@ def _next_free_numbers() -> dict[str, int]:
     }
 
 
-def scale_run_start(*, members: int, batch_size: int) -> ScaleRun:
+def scale_run_start(*, members: int, batch_size: int, claims_per_member: int = 10) -> ScaleRun:
     """Everything a run needs before its first insert; the seed follows from the first free number."""
     numbers = _next_free_numbers()
     rng = Random(f"seed_scale:{numbers['person_number']}:{members}")  # noqa: S311 - reproducible, not secret
@@ -109,6 +112,7 @@ def scale_run_start(*, members: int, batch_size: int) -> ScaleRun:
         zones={zone.code: zone for zone in ExpatriationZone.objects.all()},
         zone_countries=zone_countries,
         pools=NamePools.build(rng),
+        claims_per_member=claims_per_member,
         **numbers,
     )
 
@@ -168,7 +172,39 @@ def salaries_step(run: ScaleRun, batch: Batch) -> None:
     run.counts["reference_salaries"] += len(salaries)
 
 
-SCALE_STEPS: list[Step] = [persons_step, contracts_step, affiliations_step, bank_accounts_step, salaries_step]
+def claims_step(run: ScaleRun, batch: Batch) -> None:
+    """``claims_per_member`` reimbursement claims per subscriber of a health contract, for them or their family."""
+    if run.claims_per_member < 1:
+        return
+    from demo.scale_claims import ClaimsBuilder
+
+    if run.claims_builder is None:
+        run.claims_builder = ClaimsBuilder(run.claims_per_member, run.today)
+    families = {household.holder.pk: [person for person, *_ in household.family] for household in batch.households}
+    built = [
+        pair
+        for affiliation in batch.subscribers
+        for pair in run.claims_builder.claims_for(run.rng, affiliation, families.get(affiliation.person_id, []))
+    ]
+    Claim.objects.bulk_create([claim for claim, _items in built], batch_size=run.batch_size)
+    items = []
+    for claim, claim_items in built:
+        for item in claim_items:
+            item.claim = claim
+            items.append(item)
+    CareItem.objects.bulk_create(items, batch_size=run.batch_size)
+    run.counts["claims"] += len(built)
+    run.counts["care_items"] += len(items)
+
+
+SCALE_STEPS: list[Step] = [
+    persons_step,
+    contracts_step,
+    affiliations_step,
+    bank_accounts_step,
+    salaries_step,
+    claims_step,
+]
 
 
 # --- Companies ---------------------------------------------------------------------------------
@@ -250,9 +286,12 @@ def _batches(run: ScaleRun) -> Iterator[Batch]:
 
 
 @transaction.atomic
-def scale_seed(*, members: int, batch_size: int = 5000, steps: list[Step] | None = None) -> Counter:
-    """Add ``members`` individual holders with families, plus companies and employees in proportion."""
-    run = scale_run_start(members=members, batch_size=batch_size)
+def scale_seed(
+    *, members: int, batch_size: int = 5000, steps: list[Step] | None = None, claims_per_member: int = 10
+) -> Counter:
+    """Add ``members`` individual holders with families, plus companies and employees in proportion, and
+    ``claims_per_member`` claims for each subscriber of a health contract."""
+    run = scale_run_start(members=members, batch_size=batch_size, claims_per_member=claims_per_member)
     first_number = run.person_number
     for batch in _batches(run):
         for step in steps or SCALE_STEPS:

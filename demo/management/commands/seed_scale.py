@@ -17,13 +17,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--members", type=int, required=True, help="Individual holders to add.")
         parser.add_argument("--batch", type=int, default=5000, help="Households per batch and rows per INSERT.")
+        parser.add_argument(
+            "--claims-per-member", type=int, default=10, help="Reimbursement claims per subscriber (0: none)."
+        )
 
-    def handle(self, *args, members: int, batch: int, **options) -> None:
-        if members < 1 or batch < 1:
-            raise CommandError("--members and --batch must be positive.")
+    def handle(self, *args, members: int, batch: int, claims_per_member: int, **options) -> None:
+        if members < 1 or batch < 1 or claims_per_member < 0:
+            raise CommandError("--members and --batch must be positive, --claims-per-member zero or more.")
         started = time.perf_counter()
         if not Product.objects.exists():
             catalogue_load_file(actor=None)
-        counts = scale_seed(members=members, batch_size=batch)
+        counts = scale_seed(members=members, batch_size=batch, claims_per_member=claims_per_member)
         summary = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
         self.stdout.write(self.style.SUCCESS(f"seed_scale: {summary} in {time.perf_counter() - started:.1f} s."))

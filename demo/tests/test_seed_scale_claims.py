@@ -1,0 +1,35 @@
+"""``seed_scale``'s claims step: N claims per subscriber of a health contract, valid rows, statuses mixed."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from benefits import services
+from claims.choices import ClaimStatus
+from claims.models import CareItem, Claim
+
+pytestmark = pytest.mark.django_db
+
+
+def test_claims_per_member_with_mixed_statuses():
+    out = io.StringIO()
+    call_command("seed_scale", members=60, batch=50, claims_per_member=4, stdout=out)
+    claims = Claim.objects.count()
+    assert claims > 0 and claims % 4 == 0
+    assert "claims" in out.getvalue()
+    statuses = Counter(Claim.objects.values_list("status", flat=True))
+    assert {ClaimStatus.VALIDATED, ClaimStatus.IN_PROGRESS, ClaimStatus.REJECTED} <= set(statuses)
+    assert Claim.objects.filter(paid_at__isnull=False).exists()
+    assert 1 <= CareItem.objects.count() / claims <= 3
+    for claim in Claim.objects.order_by("?")[:20]:
+        claim.full_clean()
+        for item in claim.items.all():
+            item.full_clean()
+    assert services.payment_batch_create(actor=Claim.objects.first().submitted_by).batch.count > 0
+
+
+def test_no_claims_when_asked():
+    call_command("seed_scale", members=20, batch=50, claims_per_member=0, stdout=io.StringIO())
+    assert not Claim.objects.exists()
