@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "content",
     "demarches",
     "claims",
+    "benefits",
     "members",
     "registration",
     "backoffice",
@@ -276,6 +277,9 @@ INSURER = {
     "dpo_email": os.environ.get("INSURER_DPO_EMAIL", "dpo@openmutuelle.fr"),
     "organisation_number": os.environ.get("INSURER_AMC_NUMBER", "75123456"),
 }
+# The account reimbursements are paid from (SEPA credit transfers, pain.001).
+INSURER_PAYMENT_IBAN = os.environ.get("INSURER_PAYMENT_IBAN", "FR7630006000011234567890189")
+INSURER_PAYMENT_BIC = os.environ.get("INSURER_PAYMENT_BIC", "AGRIFRPPXXX")
 OTP_TOTP_ISSUER = INSURER["name"]
 
 # --- Business settings (rules that differ between insurers) ---------------------------

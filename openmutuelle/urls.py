@@ -21,6 +21,8 @@ urlpatterns = [
     path("backoffice/requests/", include("demarches.backoffice_urls")),
     path("space/claims/", include("claims.urls")),
     path("backoffice/claims/", include("claims.backoffice_urls")),
+    path("space/benefits/", include("benefits.urls")),
+    path("backoffice/payments/", include("benefits.backoffice_urls")),
     path("backoffice/", include("backoffice.urls")),
     path("api/", api.urls),
     path("space/tokens/", include("api.urls")),
