@@ -11,6 +11,41 @@ def _isolated_files(settings, tmp_path):
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.log"
 
 
+# --- Transactional tests leave the data of the migrations behind them ---------------------------
+#
+# A transactional test (``django_db(transaction=True)``) ends with a flush that empties every table, including
+# the rows data migrations wrote (the published claims terms, staff groups…). pytest-django runs such tests
+# last, but ``-n … --dist loadfile`` runs a file's tests together, wherever that file comes: the tests after it
+# on the same worker would find those rows gone. So every transactional test gets a serialized rollback (the
+# migrated database is serialized once per worker, and the flush then skips post_migrate, which would recreate
+# content types under new ids), and the migrated rows are put back as soon as the test is over.
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
+            )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test's fixtures are gone: a transactional test's flush is done
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction") or not marker.kwargs.get("serialized_rollback"):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is not None:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttling counters and cached reads never leak from one test to the next."""

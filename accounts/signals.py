@@ -33,10 +33,29 @@ def count_address_failure(sender, credentials, request=None, **kwargs) -> None:
     address_failure_recorded(client_ip(request) if request is not None else None)
 
 
+def _lock_is_new(request) -> bool:
+    """Whether this failure is the one that locked the account, not a try on an account already locked.
+
+    django-axes sends ``user_locked_out`` at every refused try on a locked account (counting it first, or not at
+    all with AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off): only the failure that brings the count exactly
+    to the limit starts a lock.
+    """
+    from axes.helpers import get_failure_limit
+
+    count = getattr(request, "axes_failures_since_start", None) if request is not None else None
+    if count is None:  # a refused try that axes did not count: the lock is older than this request
+        return False
+    limit = get_failure_limit(request, getattr(request, "axes_credentials", None))
+    return count == limit
+
+
 @receiver(user_locked_out, dispatch_uid="openmutuelle_lockout_alert")
 def alert_locked_account(sender, request, username: str, ip_address: str, **kwargs) -> None:
+    """Tell the owner once per lock (SPEC A8): further tries on the locked account send nothing more."""
     from accounts.services import lockout_alert
 
+    if not _lock_is_new(request):
+        return
     user = user_for_identifier(username)
     if user is not None:
         lockout_alert(user=user, ip=ip_address)

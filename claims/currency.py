@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -88,6 +89,10 @@ class LoadReport:
     currencies: tuple[str, ...]
     first: date | None
     last: date | None
+
+
+# Illustrative rates shipped for a demonstration database (``load_exchange_rates --sample``, ``seed_demo``).
+SAMPLE_RATES_FILE = Path(__file__).resolve().parent / "data" / "eurofxref-sample.csv"
 
 
 def known_currencies() -> list[str]:

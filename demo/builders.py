@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import transaction
 
+from claims.currency import SAMPLE_RATES_FILE, exchange_rates_load
 from contracts.services import catalogue_load_file
 from demo.accounts import logins_ensure
 from demo.companies import companies_build
@@ -26,11 +27,20 @@ def demo_present() -> bool:
     return Person.objects.filter(membership_number=holder_number(0)).exists()
 
 
+def exchange_rates_ensure() -> int:
+    """The sample euro reference rates (claims/data/), so that claims in foreign currencies can be shown;
+    loading them again changes nothing. Returns the number of rates loaded."""
+    with SAMPLE_RATES_FILE.open("rb") as handle:
+        return exchange_rates_load(actor=None, source=handle).rates
+
+
 @transaction.atomic
 def demo_build(*, today: date) -> Counter:
-    """Catalogue, partners, members, employers, mandates and the ready logins; returns what was counted."""
+    """Catalogue, exchange rates, partners, members, employers, mandates and the ready logins; returns what was
+    counted."""
     ctx = DemoContext(today=today)
     catalogue_load_file(actor=None)
+    ctx.stats["exchange rates"] += exchange_rates_ensure()
     ctx.stats["terms"] += terms_ensure()
     ctx.load_catalogue()
     professionals_build(ctx)

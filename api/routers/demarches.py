@@ -21,7 +21,7 @@ from ninja.responses import Status
 from accounts.models import Profile
 from api.errors import ApiError, ErrorCode, error_response
 from api.schemas import CALL_ERRORS, OBJECT_ERRORS
-from demarches import kind_forms, kinds, selectors, services
+from demarches import kind_forms, kinds, selectors, services, uploads
 from demarches.choices import RequestStatus
 from demarches.downloads import attachment_response
 from demarches.models import Request, RequestAttachment, RequestEvent, RequestMessage
@@ -33,6 +33,15 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _ENGINE_FIELDS = {"kind": "kind", "attachments": "attachments", "idempotency_key": IDEMPOTENCY_HEADER}
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+ATTACHMENT_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The document, as an attachment, with the type read from its content on upload.",
+            "content": dict.fromkeys((uploads.PDF, uploads.JPEG, uploads.PNG, uploads.HEIC), _BINARY),
+        }
+    }
+}
 
 
 # --- Schemas -------------------------------------------------------------------------------------------
@@ -279,7 +288,11 @@ def request_reply(
     return Status(201, message)
 
 
-@router.get("/requests/{public_id}/attachments/{attachment_id}", response={200: None, **OBJECT_ERRORS})
+@router.get(
+    "/requests/{public_id}/attachments/{attachment_id}",
+    response={200: None, **OBJECT_ERRORS},
+    openapi_extra=ATTACHMENT_RESPONSE,
+)
 def request_attachment(request: HttpRequest, public_id: UUID, attachment_id: UUID):
     """Download one document of the request (sent as an attachment, with its type as checked on upload)."""
     demarche = access_request(actor=request.auth.profile, public_id=public_id)

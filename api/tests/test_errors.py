@@ -1,11 +1,16 @@
 """Errors are JSON {code, message, field}, never a 500; session auth with CSRF; throttling; OpenAPI."""
 
+import pkgutil
+import re
 import uuid
+from importlib import import_module
 
 import pytest
 from django.test import Client
+from ninja.utils import normalize_path
 
 from accounts.tests import factories as f
+from api import routers
 from api.models import ApiToken
 from api.tests.conftest import bearer, log_in, obtain, token_for
 
@@ -155,6 +160,53 @@ def test_obtaining_tokens_is_throttled_per_address(client, settings):
     assert obtain(spoofed, "nobody", "x").status_code == 429  # a forged header is no new address
 
 
+# Endpoints the API has always had: still there, whatever routers come and go.
+CORE_OPERATIONS = {
+    ("POST", "/api/auth/token"),
+    ("DELETE", "/api/auth/token"),
+    ("GET", "/api/tokens"),
+    ("POST", "/api/tokens"),
+    ("DELETE", "/api/tokens/{public_id}"),
+    ("GET", "/api/me"),
+    ("GET", "/api/contracts"),
+    ("GET", "/api/contracts/{public_id}"),
+    ("GET", "/api/contracts/{public_id}/beneficiaries"),
+    ("GET", "/api/claims"),
+    ("GET", "/api/claims/{public_id}"),
+    ("GET", "/api/documents"),
+    ("GET", "/api/requests"),
+    ("POST", "/api/requests"),
+    ("GET", "/api/requests/{public_id}"),
+}
+
+
+def _router_modules() -> dict[str, object]:
+    """Every module of api/routers and the router it defines."""
+    modules = {info.name: import_module(f"api.routers.{info.name}") for info in pkgutil.iter_modules(routers.__path__)}
+    return {name: module.router for name, module in modules.items()}
+
+
+def _mounted(api) -> list[tuple[str, object]]:
+    """Every router django-ninja registered on the API, with its full prefix (children included)."""
+    mounted, pending = [], list(api._routers)
+    while pending:
+        prefix, router, *_rest = pending.pop(0)
+        mounted.append((prefix, router))
+        pending.extend(
+            ("/".join(p for p in (prefix, child) if p), grandchild, None) for child, grandchild, *_ in router._routers
+        )
+    return mounted
+
+
+def _operations_of(router, prefix: str) -> set[tuple[str, str]]:
+    """The (method, OpenAPI path) of a router's operations, spelt as in the document."""
+    found = set()
+    for path, view in router.path_operations.items():
+        full = re.sub(r"{[^}:]+:", "{", normalize_path("/api/" + "/".join(p for p in (prefix, path) if p)))
+        found |= {(method.upper(), full) for op in view.operations if op.include_in_schema for method in op.methods}
+    return found
+
+
 def test_openapi_document_lists_every_endpoint(client):
     from api.api import api
 
@@ -163,21 +215,32 @@ def test_openapi_document_lists_every_endpoint(client):
     document = response.json()
     assert document["info"]["title"] == "OpenMutuelle API"
     operations = {(method.upper(), path) for path, methods in document["paths"].items() for method in methods}
-    assert operations == {
-        ("POST", "/api/auth/token"),
-        ("DELETE", "/api/auth/token"),
-        ("GET", "/api/tokens"),
-        ("POST", "/api/tokens"),
-        ("DELETE", "/api/tokens/{public_id}"),
-        ("GET", "/api/me"),
-        ("GET", "/api/contracts"),
-        ("GET", "/api/contracts/{public_id}"),
-        ("GET", "/api/contracts/{public_id}/beneficiaries"),
-    }
-    registered = sum(
-        len(view.operations) for router in api._get_bound_routers() for view in router.path_operations.values()
-    )
-    assert registered == len(operations)
+
+    mounted = _mounted(api)
+    registered = set()
+    for name, router in _router_modules().items():
+        prefixes = [prefix for prefix, candidate in mounted if candidate is router]
+        assert prefixes, f"api/routers/{name}.py is not mounted on the API (api.add_router)"
+        own = set().union(*(_operations_of(router, prefix) for prefix in prefixes))
+        assert own, f"api/routers/{name}.py has no operation"
+        assert own <= operations, f"operations of api/routers/{name}.py missing from the document: {own - operations}"
+        registered |= own
+    everything = set().union(*(_operations_of(router, prefix) for prefix, router in mounted))
+    assert operations == everything, "the document and the registered operations differ"
+    assert registered == everything, f"operations outside api/routers: {everything - registered}"
+    assert operations >= CORE_OPERATIONS, f"core endpoints gone: {CORE_OPERATIONS - operations}"
+
+    for method, path in sorted(operations):
+        responses = document["paths"][path][method.lower()].get("responses", {})
+        successes = {int(code): spec for code, spec in responses.items() if 200 <= int(code) < 300}
+        assert successes, f"{method} {path} documents no success response"
+        for code, spec in responses.items():
+            if int(code) == 204:
+                continue
+            content = spec.get("content", {})
+            assert content, f"{method} {path}: the {code} response has no content type"
+            assert all("schema" in media for media in content.values()), f"{method} {path}: {code} has no schema"
+
     schemes = document["components"]["securitySchemes"]
     assert {scheme["type"] for scheme in schemes.values()} == {"http", "apiKey"}
     text = response.content.decode()

@@ -112,7 +112,7 @@ def test_the_english_certificate():
     assert "Jeanne DUPONT" in text
     assert "IND-2024-0042" in text
     assert "Léo DUPONT" in text
-    assert "March 14, 1985" in text
+    assert "14 March 1985" in text
     assert "Health Balance" in text
 
 

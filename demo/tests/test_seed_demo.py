@@ -171,6 +171,15 @@ def test_ready_logins_hold_the_right_profiles(demo):
     assert agent.mandates.filter(end_date=None).count() >= 5
 
 
+def test_the_demo_offers_foreign_currencies(demo):
+    from claims.currency import EURO, known_currencies, latest_rates
+
+    currencies = known_currencies()
+    assert currencies[0] == EURO and {"USD", "GBP", "CHF", "JPY"} <= set(currencies)
+    assert all(rate.rate > 0 for rate in latest_rates())
+    assert AuditEvent.objects.filter(action="claims.exchange_rates_loaded").count() == 1
+
+
 def test_a_second_run_changes_nothing_but_rewrites_the_file(demo):
     before = table_counts()
     demo.path.unlink()

@@ -74,7 +74,7 @@ def test_lockout_answers_like_a_wrong_password_and_alerts_the_owner(open_page, m
     screenshot(page, "journey-lockout-02-locked-right-password")
     page.goto("/space/")
     expect(page).to_have_url(re.compile(r"/login/\?next="))
-    # Each further try on the locked account sends one more alert: see tests/security/test_lockout_alerts.py.
+    # Further tries on the locked account send no more alert: see tests/security/test_lockout_alerts.py.
 
 
 def test_forgotten_password_gives_a_temporary_password_to_change(open_page, mailbox):

@@ -26,6 +26,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from api.api import api
 from audit.models import AuditEvent
@@ -109,6 +110,9 @@ def _request(session: world_builder.Session, route: Route, method: str, url: str
     if route.api:
         headers = session.api_headers
         if method in UNSAFE and body:
+            if _api_body_type(route, method) == MULTIPART_CONTENT:  # ninja Form/File parameters: not JSON
+                payload = encode_multipart(BOUNDARY, body)
+                return session.api.generic(method, url, payload, content_type=MULTIPART_CONTENT, headers=headers)
             return session.api.generic(method, url, json.dumps(body), content_type="application/json", headers=headers)
         return session.api.generic(method, url, headers=headers)
     if method == "GET":
@@ -116,6 +120,12 @@ def _request(session: world_builder.Session, route: Route, method: str, url: str
     if method == "POST":
         return session.web.post(url, body)
     return session.web.generic(method, url, json.dumps(body), content_type="application/json")
+
+
+def _api_body_type(route: Route, method: str) -> str:
+    """The body type the OpenAPI document declares for the operation: multipart for form fields and files."""
+    content = SCHEMA["paths"][route.key].get(method.lower(), {}).get("requestBody", {}).get("content", {})
+    return MULTIPART_CONTENT if "multipart/form-data" in content else "application/json"
 
 
 def _outcome(response) -> int | str:

@@ -21,12 +21,6 @@ def _alerts(address: str) -> int:
     return sum(1 for message in mail.outbox if message.to == [address] and message.subject == ALERT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: every try on an already locked account sends one more lockout alert email and audits one more "
-    "account.locked_out (django-axes sends user_locked_out at each refused try, accounts.signals relays each one): "
-    "anyone who knows a username can flood its owner's mailbox from the insurer's address",
-)
 def test_a_locked_account_alerts_its_owner_once(client):
     account = f.user(language="en")
     f.profile(ProfileKind.MEMBER, person(), account=account)

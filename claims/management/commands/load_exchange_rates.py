@@ -11,9 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.currency import exchange_rates_load
-
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "eurofxref-sample.csv"
+from claims.currency import SAMPLE_RATES_FILE, exchange_rates_load
 
 
 class Command(BaseCommand):
@@ -26,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, path: str | None = None, sample: bool = False, **options) -> None:
         if bool(path) == bool(sample):
             raise CommandError("Give a file, or --sample.")
-        source = SAMPLE if sample else Path(path)
+        source = SAMPLE_RATES_FILE if sample else Path(path)
         try:
             with source.open("rb") as handle:
                 report = exchange_rates_load(actor=None, source=handle)
