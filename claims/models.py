@@ -20,7 +20,7 @@ from django_countries.fields import CountryField
 
 from claims.choices import Channel, ClaimStatus, DocumentType, ItemDecision, RefusalReason, SuspensionReason
 from core.fields import EncryptedTextField
-from core.models import PublicModel
+from core.models import PublicModel, YearlySequence
 
 
 def _money(label: str, **extra: Any) -> models.DecimalField:
@@ -58,18 +58,12 @@ class ClaimsTermsVersion(PublicModel):
         return self.body_en if (get_language() or "fr").startswith("en") else self.body_fr
 
 
-class ClaimSequence(models.Model):
-    """The last reference number given in a year: CLM-2026-0000123 (locked while a claim is numbered)."""
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
+class ClaimSequence(YearlySequence):
+    """The last reference number given in a year: CLM-2026-0000123."""
 
     class Meta:
         verbose_name = _("claim reference sequence")
         verbose_name_plural = _("claim reference sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
 
 
 class Claim(PublicModel):

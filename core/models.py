@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +23,31 @@ class PublicModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class YearlySequence(models.Model):
+    """A per-year counter for human references (CLM-2026-0000123): locked while a number is taken,
+    so numbers are consecutive and never repeat, even under concurrent submissions."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+    @classmethod
+    def take_next(cls, year: int) -> int:
+        """The next number of ``year``; call inside the transaction that uses it."""
+        sequence = cls.objects.select_for_update().filter(year=year).first()
+        if sequence is None:
+            try:
+                with transaction.atomic():
+                    sequence = cls.objects.create(year=year)
+            except IntegrityError:
+                sequence = cls.objects.select_for_update().get(year=year)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+        return sequence.last_number

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import PublicModel
+from core.models import PublicModel, YearlySequence
 from demarches import kinds
 from demarches.choices import FINAL_STATUSES, RequestStatus
 
@@ -21,18 +21,12 @@ validate_idempotency_key = RegexValidator(
 MESSAGE_MAX_LENGTH = 5000
 
 
-class ReferenceSequence(models.Model):
-    """The last request number used in a year; locked while a reference is taken, so numbers never repeat."""
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
+class ReferenceSequence(YearlySequence):
+    """The last request number used in a year: DEM-2026-000123."""
 
     class Meta:
         verbose_name = _("request reference sequence")
         verbose_name_plural = _("request reference sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
 
 
 class Request(PublicModel):
@@ -105,8 +99,8 @@ class Request(PublicModel):
             ),
             models.CheckConstraint(
                 name="demarche_closed_when_final",
-                condition=Q(status__in=list(FINAL_STATUSES), closed_at__isnull=False)
-                | (~Q(status__in=list(FINAL_STATUSES)) & Q(closed_at__isnull=True)),
+                condition=Q(status__in=sorted(FINAL_STATUSES), closed_at__isnull=False)
+                | (~Q(status__in=sorted(FINAL_STATUSES)) & Q(closed_at__isnull=True)),
                 violation_error_message=_("A request is closed exactly when it is validated or rejected."),
             ),
         ]

@@ -166,16 +166,7 @@ def _store_new_files(documents: list[list[NewDocument]]) -> list[str]:
 
 
 def _next_reference(year: int) -> str:
-    sequence = ClaimSequence.objects.select_for_update().filter(year=year).first()
-    if sequence is None:
-        try:
-            with transaction.atomic():
-                sequence = ClaimSequence.objects.create(year=year)
-        except IntegrityError:
-            sequence = ClaimSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"CLM-{year}-{sequence.last_number:07d}"
+    return f"CLM-{year}-{ClaimSequence.take_next(year):07d}"
 
 
 def _create(*, actor, profile, assessment: Assessment, items, documents, key, print_, terms, channel, ip, draft):
