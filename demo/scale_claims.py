@@ -14,6 +14,7 @@ from random import Random
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
 
 from claims.choices import ClaimStatus, ItemDecision, RefusalReason
 from claims.models import CareItem, Claim, ClaimsTermsVersion
@@ -81,6 +82,8 @@ class ClaimsBuilder:
         self.today = today
         self.submitter = get_user_model().objects.get_or_create(username=SUBMITTER, defaults={"is_active": False})[0]
         self.terms = ClaimsTermsVersion.objects.order_by("-published_at").first()
+        if per_member and self.terms is None:
+            raise CommandError("No claims-service terms are published: run the migrations (claims 0002) first.")
         self.categories = _categories_by_product()
 
     def claims_for(self, rng: Random, affiliation, family: list) -> list[tuple[Claim, list[CareItem]]]:

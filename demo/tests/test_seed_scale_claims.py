@@ -13,7 +13,25 @@ from claims.models import CareItem, Claim
 pytestmark = pytest.mark.django_db
 
 
+def ensure_claims_terms() -> None:
+    """The terms a data migration publishes (a transactional test elsewhere may have flushed them)."""
+    from django.utils import timezone
+
+    from claims.models import ClaimsTermsVersion
+
+    if not ClaimsTermsVersion.objects.exists():
+        ClaimsTermsVersion.objects.create(
+            version="TEST",
+            title_fr="CGU",
+            title_en="Terms",
+            body_fr="Texte",
+            body_en="Text",
+            published_at=timezone.now(),
+        )
+
+
 def test_claims_per_member_with_mixed_statuses():
+    ensure_claims_terms()
     out = io.StringIO()
     call_command("seed_scale", members=60, batch=50, claims_per_member=4, stdout=out)
     claims = Claim.objects.count()
