@@ -11,39 +11,24 @@ def _isolated_files(settings, tmp_path):
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.log"
 
 
-# --- Transactional tests leave the data of the migrations behind them ---------------------------
+# --- Rows that data migrations write ---------------------------------------------------------
 #
 # A transactional test (``django_db(transaction=True)``) ends with a flush that empties every table, including
-# the rows data migrations wrote (the published claims terms, staff groups…). pytest-django runs such tests
-# last, but ``-n … --dist loadfile`` runs a file's tests together, wherever that file comes: the tests after it
-# on the same worker would find those rows gone. So every transactional test gets a serialized rollback (the
-# migrated database is serialized once per worker, and the flush then skips post_migrate, which would recreate
-# content types under new ids), and the migrated rows are put back as soon as the test is over.
+# the rows a data migration wrote (the published claims-service terms). With ``-n 2 --dist loadfile`` the tests
+# after it on the same worker would find them gone, so each database test starts by putting them back through
+# the migration's own function (idempotent: one query when they are there).
 
 
-def pytest_collection_modifyitems(items) -> None:
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(
-                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
-            )
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield  # the test's fixtures are gone: a transactional test's flush is done
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction") or not marker.kwargs.get("serialized_rollback"):
+@pytest.fixture(autouse=True)
+def _migrated_rows(request):
+    if request.node.get_closest_marker("django_db") is None:
         return
-    from django.db import connections
-    from pytest_django.plugin import blocking_manager_key
+    request.getfixturevalue("_django_db_helper")
+    from importlib import import_module
 
-    with item.config.stash[blocking_manager_key].unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents is not None:
-                connection.creation.deserialize_db_from_string(contents)
+    from django.apps import apps
+
+    import_module("claims.migrations.0002_claims_terms").publish(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +57,9 @@ def chromium():
     import os
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)  # a 2-core CI machine running two test workers is slow to render
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
