@@ -34,10 +34,10 @@ def check_storage() -> tuple[bool, str]:
 
 def check_task_queue() -> tuple[bool, str]:
     try:
-        from django_tasks import default_task_backend
+        from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
         from django_tasks_db.models import DBTaskResult
 
-        backend = default_task_backend.__class__.__name__
+        backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS].__class__.__name__
         if backend != "DatabaseBackend":
             return True, backend
         waiting = DBTaskResult.objects.ready().count()

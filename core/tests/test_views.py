@@ -37,3 +37,10 @@ def test_terms_page_shows_the_version_in_force(client):
     )
     body = client.get(reverse("core:terms")).content.decode()
     assert "Terms v9" in body and "Body nine" in body and "2026.9" in body
+
+
+def test_healthz_counts_waiting_tasks_with_the_database_backend(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # django-tasks rebuilds its backends when TASKS changes (setting_changed)
+    detail = client.get(reverse("core:healthz")).json()["checks"]["task_queue"]["detail"]
+    assert detail.startswith("DatabaseBackend") and "waiting" in detail
