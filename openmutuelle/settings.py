@@ -295,6 +295,11 @@ if ENVIRONMENT == "test":
     # Tests run tasks at once, hash passwords fast and speak the msgids' language unless a test asks
     # for French (a test checks the French catalogue is complete; browser tests send fr-FR).
     LANGUAGE_CODE = "en"
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # A file, not an in-memory database: the browser journeys' live server then gets its own
+        # connection instead of sharing the test thread's (Django shares in-memory SQLite connections).
+        _shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else VAR_DIR  # noqa: S108 - test data, per process
+        DATABASES["default"]["TEST"] = {"NAME": str(_shm / f"openmutuelle-test-{os.getpid()}.sqlite3")}
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
