@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile, User
@@ -12,9 +12,6 @@ from accounts.onboarding import first_login_step, second_factor_step
 from accounts.selectors import profile_list
 from api import tokens
 from api.models import ApiToken
-from contracts.models import Affiliation, Contract
-from contracts.selectors import affiliation_list, contract_list
-from people.selectors import person_list
 
 # Staff are not served by the API: each of their reads of personal data must be logged, which only the
 # back office does. A staff profile therefore acts in the API as no one (it sees nothing, gets no token).
@@ -85,19 +82,3 @@ def token_by_secret(secret: str) -> ApiToken | None:
     if token is None or not tokens.password_unchanged(token.user, token.password_fingerprint):
         return None
     return token
-
-
-def contract_get(*, actor: Profile | None, public_id: UUID) -> Contract | None:
-    """One contract if ``actor`` may see it; None for missing and forbidden alike."""
-    return contract_list(actor=actor).filter(public_id=public_id).first()
-
-
-def contract_beneficiaries(*, actor: Profile | None, contract: Contract) -> QuerySet[Affiliation]:
-    """The affiliations under ``contract`` that ``actor`` may see, without people withheld from the portal."""
-    visible_people = person_list(actor=actor).values("pk")
-    return (
-        affiliation_list(actor=actor)
-        .filter(contract=contract, person_id__in=visible_people)
-        .select_related("person")
-        .order_by(F("principal_id").asc(nulls_first=True), "start_date", "person__last_name", "pk")
-    )

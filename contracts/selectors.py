@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import ProfileKind
@@ -68,3 +68,30 @@ def affiliation_list(*, actor: Profile | None) -> QuerySet[Affiliation]:
     return affiliations.select_related("person", "contract", "contract__product", "principal").order_by(
         "contract__number", "principal_id", "start_date"
     )
+
+
+def contract_get(*, actor: Profile | None, public_id) -> Contract | None:
+    """One contract if ``actor`` may see it; None for missing, confidential and forbidden alike."""
+    return contract_list(actor=actor).filter(public_id=public_id).first()
+
+
+def contract_covered(*, actor: Profile | None, contract: Contract) -> QuerySet[Affiliation]:
+    """The people under ``contract`` that ``actor`` may see, without people withheld from the portal (SPEC X8);
+    subscribers first."""
+    covered = affiliation_list(actor=actor).filter(contract=contract)
+    if actor is not None and actor.kind != ProfileKind.STAFF:
+        covered = covered.filter(person__is_confidential=False)
+    return covered.order_by(F("principal_id").asc(nulls_first=True), "start_date", "person__last_name", "pk")
+
+
+def certificate_subscriber_get(*, actor: Profile | None, contract: Contract, affiliation_id=None) -> Affiliation | None:
+    """The subscriber affiliation whose certificate covers a person (by affiliation id; by default the actor's
+    own cover): theirs, or their subscriber's. None when that person is not visible."""
+    covered = contract_covered(actor=actor, contract=contract)
+    if affiliation_id is not None:
+        affiliation = covered.filter(public_id=affiliation_id).first()
+    elif actor is not None and actor.person_id:
+        affiliation = covered.filter(person_id=actor.person_id).first()
+    else:
+        return None
+    return None if affiliation is None else (affiliation.principal or affiliation)

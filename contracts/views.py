@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,37 +17,19 @@ from accounts.choices import ProfileKind
 from accounts.decorators import profile_required
 from accounts.models import Profile
 from contracts import pdf
-from contracts.models import Affiliation, Contract, ContractOption
-from contracts.selectors import affiliation_list, contract_list
-from people.selectors import person_list
+from contracts.models import Contract, ContractOption
+from contracts.selectors import certificate_subscriber_get, contract_covered, contract_get, contract_list
 
 # The profiles these pages serve now; companies and agents will reuse them (SPEC E2).
 CONTRACT_PROFILES = (ProfileKind.MEMBER,)
 
 
 def visible_contract(*, actor: Profile, public_id: UUID) -> Contract:
-    """The contract if ``actor`` may see it; the same 404 for missing, confidential and forbidden."""
-    contract = contract_list(actor=actor).filter(public_id=public_id).first()
+    """The contract, or the same 404 for missing, confidential and forbidden."""
+    contract = contract_get(actor=actor, public_id=public_id)
     if contract is None:
         raise Http404
     return contract
-
-
-def covered_affiliations(*, actor: Profile, contract: Contract) -> QuerySet[Affiliation]:
-    """The people under ``contract`` that ``actor`` may see, without people withheld from the portal (SPEC X8)."""
-    return (
-        affiliation_list(actor=actor)
-        .filter(contract=contract, person_id__in=person_list(actor=actor).values("pk"))
-        .order_by(F("principal_id").asc(nulls_first=True), "start_date", "pk")
-    )
-
-
-def certificate_subscriber(*, actor: Profile, contract: Contract, affiliation_id: UUID) -> Affiliation:
-    """The subscriber affiliation whose certificate covers this person: theirs, or their subscriber's."""
-    affiliation = covered_affiliations(actor=actor, contract=contract).filter(public_id=affiliation_id).first()
-    if affiliation is None:
-        raise Http404
-    return affiliation.principal or affiliation
 
 
 @profile_required(*CONTRACT_PROFILES)
@@ -66,7 +48,7 @@ def contract_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "contract": contract,
         "options": contract.options.order_by("effective_date", "code"),
         "rows": pdf.guarantee_rows(contract.product),
-        "covered": covered_affiliations(actor=request.profile, contract=contract),
+        "covered": contract_covered(actor=request.profile, contract=contract),
     }
     return render(request, "contracts/detail.html", context)
 
@@ -75,7 +57,9 @@ def contract_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def certificate_download(request: HttpRequest, public_id: UUID, affiliation_id: UUID) -> HttpResponse:
     contract = visible_contract(actor=request.profile, public_id=public_id)
-    subscriber = certificate_subscriber(actor=request.profile, contract=contract, affiliation_id=affiliation_id)
+    subscriber = certificate_subscriber_get(actor=request.profile, contract=contract, affiliation_id=affiliation_id)
+    if subscriber is None:
+        raise Http404
     language = request.user.language  # documents follow the member's chosen language (SPEC A12)
     content = pdf.certificate_pdf(affiliation=subscriber, language=language)
     return pdf.attachment_response(content, pdf.document_filename(pdf.CERTIFICATE_NAME, contract.number, language))

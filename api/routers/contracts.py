@@ -6,10 +6,9 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from api import selectors
 from api.schemas import CALL_ERRORS, OBJECT_ERRORS, BeneficiaryOut, ContractOut
 from contracts.models import Contract
-from contracts.selectors import contract_list
+from contracts.selectors import contract_covered, contract_get, contract_list
 
 router = Router(tags=["contracts"])
 
@@ -18,7 +17,7 @@ MAX_PAGE_SIZE = 100
 
 
 def _visible_contract(request: HttpRequest, public_id: UUID) -> Contract:
-    contract = selectors.contract_get(actor=request.auth.profile, public_id=public_id)
+    contract = contract_get(actor=request.auth.profile, public_id=public_id)
     if contract is None:
         raise Http404  # missing and forbidden answer alike
     return contract
@@ -42,4 +41,4 @@ def contract_detail(request: HttpRequest, public_id: UUID):
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def contract_beneficiaries(request: HttpRequest, public_id: UUID):
     """The people covered under a contract that the caller may see (a member: self and dependants)."""
-    return selectors.contract_beneficiaries(actor=request.auth.profile, contract=_visible_contract(request, public_id))
+    return contract_covered(actor=request.auth.profile, contract=_visible_contract(request, public_id))

@@ -18,7 +18,6 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile
-from api import selectors
 from api.auth import ANY_AUTH, ApiActor
 from api.errors import ApiError, ErrorCode
 from api.schemas import CALL_ERRORS, OBJECT_ERRORS, ErrorOut, ValidationErrorOut
@@ -28,6 +27,7 @@ from content.models import FaqEntry, LibraryDocument
 from content.views import library_response
 from contracts import pdf
 from contracts.models import Affiliation, Contract
+from contracts.selectors import certificate_subscriber_get, contract_get
 
 router = Router()
 
@@ -52,7 +52,7 @@ def _profile(request: HttpRequest) -> Profile | None:
 
 
 def _visible_contract(request: HttpRequest, public_id: UUID) -> Contract:
-    contract = selectors.contract_get(actor=_profile(request), public_id=public_id)
+    contract = contract_get(actor=_profile(request), public_id=public_id)
     if contract is None:
         raise Http404
     return contract
@@ -62,16 +62,12 @@ def _certificate_subscriber(request: HttpRequest, contract: Contract, person: UU
     """The subscriber whose certificate covers ``person`` (an affiliation id; none: the caller's own cover):
     theirs, or their subscriber's."""
     profile = _profile(request)
-    covered = selectors.contract_beneficiaries(actor=profile, contract=contract).select_related("principal")
-    if person is not None:
-        affiliation = covered.filter(public_id=person).first()
-    elif profile is not None and profile.person_id:
-        affiliation = covered.filter(person_id=profile.person_id).first()
-    else:
+    if person is None and (profile is None or not profile.person_id):
         raise ApiError(422, ErrorCode.INVALID, field="person", message=_("Say whose certificate you want."))
-    if affiliation is None:
+    subscriber = certificate_subscriber_get(actor=profile, contract=contract, affiliation_id=person)
+    if subscriber is None:
         raise Http404
-    return affiliation.principal or affiliation
+    return subscriber
 
 
 def _optional_actor(request: HttpRequest) -> ApiActor | None:
