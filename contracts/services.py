@@ -35,8 +35,8 @@ from contracts.models import (
     Product,
     ZoneCountry,
 )
+from core.validation import field_error, validate_row
 from people.models import Agent, Company, Person
-from people.services import field_error, validate_row
 
 if TYPE_CHECKING:
     from accounts.models import User

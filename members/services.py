@@ -1,7 +1,7 @@
 """State changes of the member space (SPEC M1, M2, M12).
 
 Each function takes the acting login, validates (``full_clean`` through
-``people.services.validate_row``), writes in one transaction with its audit event and sends
+``core.validation.validate_row``), writes in one transaction with its audit event and sends
 its emails once committed. The records themselves are changed through the ``people`` and
 ``contracts`` services wherever those exist. Audit data names what changed, never the value
 of an IBAN, an address or an email.
@@ -27,12 +27,13 @@ from contracts.choices import AffiliationRole, ProductLine
 from contracts.models import Contract
 from core.identifiers import mask_iban
 from core.mail import send_templated_email
+from core.validation import field_error, validate_row
 from members import selectors, stepup
 from members.choices import PREFERENCE_DEFAULTS, UNSUBSCRIBABLE, ClauseType, PreferenceSource
 from members.models import DeathBenefitDesignation, PreferenceChange
 from members.tokens import PendingEmailChange, unsubscribe_payload
 from people.models import BankAccount, Person
-from people.services import Address, bank_account_add, field_error, nir_clean, validate_row
+from people.services import Address, bank_account_add, nir_clean
 
 CONTACT_FIELDS = ("address_line1", "address_line2", "postal_code", "city", "country", "phone")
 CIVIL_STATUS_FIELDS = ("civility", "last_name", "birth_name", "first_name", "birth_date", "nationality")

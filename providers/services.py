@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import record
-from people.services import Address, check_format, field_error, validate_row
+from core.validation import check_format, field_error, validate_row
+from people.services import Address
 from providers.choices import ProfessionalKind
 from providers.models import HealthProfessional, TPAgreement
 

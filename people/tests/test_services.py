@@ -12,17 +12,16 @@ from stdnum import luhn
 
 from audit.models import AuditEvent
 from contracts.models import Affiliation, Contract, GuaranteeLine
+from core.validation import _check_violated, validate_row
 from people.models import Agent, BankAccount, Company, Person, ReferenceSalary
 from people.services import (
     Address,
-    _check_violated,
     agent_create,
     bank_account_add,
     company_create,
     nir_clean,
     person_create,
     reference_salary_set,
-    validate_row,
 )
 
 pytestmark = pytest.mark.django_db
