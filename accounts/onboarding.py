@@ -7,15 +7,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from content.selectors import terms_accepted, terms_current, terms_current_id
 
 
-def pending_step(request, session=None) -> str | None:
-    """The URL name of the first step left for the request's user, or None when the account is ready.
-
-    The older form ``pending_step(user, session)`` (an API bearer token, no browser session) checks the
-    first-login steps only: a second factor verifies a browser session, not a token.
-    """
-    if session is not None:
-        return first_login_step(request, session)
-    return first_login_step(request.user, request.session) or second_factor_step(request.user)
+def pending_step(request) -> str | None:
+    """The URL name of the first step left for the request's user, or None when the account is ready."""
+    return first_login_step(request.user, request.session) or second_factor_step(request.user, request.session)
 
 
 def first_login_step(user, session) -> str | None:
@@ -32,11 +26,22 @@ def first_login_step(user, session) -> str | None:
     return None
 
 
-def second_factor_step(user) -> str | None:
-    """SPEC A13: a confirmed authenticator app asks for a code once per session; staff must have one."""
-    if not getattr(user, "is_verified", lambda: False)():
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            return "twofactor:verify"
-        if user.is_staff:
-            return "twofactor:setup"
+# Set in a session once it is known its login has no authenticator app: the check then costs no query
+# on each later request of that session (setting one up in the session verifies the session anyway).
+NO_SECOND_FACTOR = "second_factor_none"
+
+
+def second_factor_step(user, session=None) -> str | None:
+    """SPEC A13: a confirmed authenticator app asks for a code once per session; staff must have one.
+
+    Without a session (an API token), the device is looked up each time.
+    """
+    if getattr(user, "is_verified", lambda: False)() or (session is not None and session.get(NO_SECOND_FACTOR)):
+        return None
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return "twofactor:verify"
+    if user.is_staff:
+        return "twofactor:setup"
+    if session is not None:
+        session[NO_SECOND_FACTOR] = True
     return None
