@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from accounts.permissions import has_role
+from accounts.permissions import has_role, staff_roles
 
 
 def profile_required(*kinds: str) -> Callable:
@@ -35,13 +35,15 @@ def profile_required(*kinds: str) -> Callable:
 
 
 def staff_role_required(*roles) -> Callable:
-    """A staff profile holding one of ``roles``; everyone else gets a 404."""
+    """A staff profile holding one of ``roles`` (without roles: any back-office role); everyone else gets a 404,
+    anonymous visitors the login page."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not has_role(request.profile, *roles):
+            allowed = has_role(request.profile, *roles) if roles else bool(staff_roles(request.profile))
+            if not allowed:
                 raise Http404
             return view(request, *args, **kwargs)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import lifecycle
+from accounts.decorators import staff_role_required
 from backoffice import selectors, services
 from backoffice.forms import (
     ClosureRefuseForm,
@@ -25,7 +26,7 @@ from backoffice.forms import (
     UserSearchForm,
     first_error,
 )
-from backoffice.permissions import ACCOUNT_ROLES, acting_profile, may_manage_staff, staff_required
+from backoffice.permissions import ACCOUNT_ROLES, may_manage_staff
 from backoffice.queues import queues_for
 from registration import selectors as registration_selectors
 from registration import services as registration_services
@@ -42,15 +43,15 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, first_error(error))
 
 
-@staff_required()
+@staff_role_required()
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/home.html", {"queues": queues_for(acting_profile(request))})
+    return render(request, "backoffice/home.html", {"queues": queues_for(request.profile)})
 
 
 # --- Registrations (A1) -----------------------------------------------------------------------
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 def registration_queue(request: HttpRequest) -> HttpResponse:
     page = _page(request, registration_selectors.registration_queue())
     rows = [(r, registration_selectors.registration_comparison(r)) for r in page.object_list]
@@ -80,12 +81,12 @@ def _registration_page(request: HttpRequest, registration, *, validate=None, ref
     return render(request, "backoffice/registration_detail.html", context, status=status)
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 def registration_detail(request: HttpRequest, public_id) -> HttpResponse:
     return _registration_page(request, _registration_or_404(public_id))
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def registration_validate(request: HttpRequest, public_id) -> HttpResponse:
     registration = _registration_or_404(public_id)
@@ -104,7 +105,7 @@ def registration_validate(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("backoffice:registration_queue")
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def registration_refuse(request: HttpRequest, public_id) -> HttpResponse:
     registration = _registration_or_404(public_id)
@@ -125,17 +126,17 @@ def registration_refuse(request: HttpRequest, public_id) -> HttpResponse:
 # --- Logins (A8, A10) ---------------------------------------------------------------------------
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 def user_search(request: HttpRequest) -> HttpResponse:
     form = UserSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _page(request, selectors.user_search(actor=acting_profile(request), query=query))
+    page = _page(request, selectors.user_search(actor=request.profile, query=query))
     services.personal_data_viewed(actor=request.user, reason="user_search", shown=page.object_list)
     return render(request, "backoffice/user_search.html", {"form": form, "page": page, "query": query})
 
 
 def _user_or_404(request: HttpRequest, public_id):
-    user = selectors.user_get(actor=acting_profile(request), public_id=public_id)
+    user = selectors.user_get(actor=request.profile, public_id=public_id)
     if user is None:
         raise Http404
     return user
@@ -157,12 +158,12 @@ def _user_page(request: HttpRequest, user, *, deactivate=None, delete=None, stat
     return render(request, "backoffice/user_detail.html", context, status=status)
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 def user_detail(request: HttpRequest, public_id) -> HttpResponse:
     return _user_page(request, _user_or_404(request, public_id))
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def user_unlock(request: HttpRequest, public_id) -> HttpResponse:
     user = _user_or_404(request, public_id)
@@ -171,7 +172,7 @@ def user_unlock(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("backoffice:user_detail", public_id=public_id)
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def user_deactivate(request: HttpRequest, public_id) -> HttpResponse:
     user = _user_or_404(request, public_id)
@@ -187,7 +188,7 @@ def user_deactivate(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("backoffice:user_detail", public_id=public_id)
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def user_reactivate(request: HttpRequest, public_id) -> HttpResponse:
     user = _user_or_404(request, public_id)
@@ -200,7 +201,7 @@ def user_reactivate(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("backoffice:user_detail", public_id=public_id)
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def user_delete(request: HttpRequest, public_id) -> HttpResponse:
     user = _user_or_404(request, public_id)
@@ -219,7 +220,7 @@ def user_delete(request: HttpRequest, public_id) -> HttpResponse:
 # --- Closure requests (A9) ----------------------------------------------------------------------
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 def closure_queue(request: HttpRequest) -> HttpResponse:
     page = _page(request, registration_selectors.closure_queue())
     services.personal_data_viewed(actor=request.user, reason="closure_queue", shown=page.object_list)
@@ -228,12 +229,12 @@ def closure_queue(request: HttpRequest) -> HttpResponse:
 
 def _closure_or_404(request: HttpRequest, public_id):
     closure = registration_selectors.closure_get(public_id=public_id)
-    if closure is None or (closure.user.is_staff and not may_manage_staff(acting_profile(request))):
+    if closure is None or (closure.user.is_staff and not may_manage_staff(request.profile)):
         raise Http404
     return closure
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def closure_approve(request: HttpRequest, public_id) -> HttpResponse:
     closure = _closure_or_404(request, public_id)
@@ -246,7 +247,7 @@ def closure_approve(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("backoffice:closure_queue")
 
 
-@staff_required(*ACCOUNT_ROLES)
+@staff_role_required(*ACCOUNT_ROLES)
 @require_POST
 def closure_refuse(request: HttpRequest, public_id) -> HttpResponse:
     closure = _closure_or_404(request, public_id)
