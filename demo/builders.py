@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 
 from claims.currency import SAMPLE_RATES_FILE, exchange_rates_load
@@ -49,4 +51,18 @@ def demo_build(*, today: date) -> Counter:
     employers = companies_build(ctx)
     mandates_build(ctx, agents, holdings, employers)
     ctx.stats["logins"] += logins_ensure()
+    app_demo_build(ctx)
     return ctx.stats
+
+
+def app_demo_build(ctx: DemoContext) -> None:
+    """Each app that has demo records of its own builds them in ``<app>/demo_data.py`` (``build(ctx)``), in the order
+    of INSTALLED_APPS, after the people, contracts and logins above exist."""
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.demo_data")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo_data":
+                raise
+            continue
+        module.build(ctx)

@@ -1,0 +1,5 @@
+"""Companies in the API."""
+
+from ninja import Router
+
+router = Router(tags=["companies"])

@@ -1,0 +1,5 @@
+"""Contributions in the API."""
+
+from ninja import Router
+
+router = Router(tags=["contributions"])

@@ -1,0 +1,5 @@
+"""Payments in the API."""
+
+from ninja import Router
+
+router = Router(tags=["payments"])

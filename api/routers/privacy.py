@@ -1,0 +1,5 @@
+"""Privacy in the API."""
+
+from ninja import Router
+
+router = Router(tags=["privacy"])

@@ -1,0 +1,5 @@
+"""Professionals in the API."""
+
+from ninja import Router
+
+router = Router(tags=["professionals"])

@@ -1,0 +1,7 @@
+"""Companies: pages of the user spaces."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "companies"
+
+urlpatterns: list = []

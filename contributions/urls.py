@@ -1,0 +1,7 @@
+"""Contributions: pages of the user spaces."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "contributions"
+
+urlpatterns: list = []

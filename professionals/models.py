@@ -1,0 +1,1 @@
+"""Professionals: tables."""
