@@ -22,6 +22,7 @@ from benefits import selectors, sepa
 from benefits.models import PaymentBatch, PaymentLine
 from claims.models import Claim
 from claims.services import claim_mark_paid
+from claims.services.notify import notify
 from core import crypto
 from documents.pdf import paris_today
 
@@ -84,8 +85,9 @@ def payment_batch_create(*, actor, execution_date: date | None = None, paid_at: 
         line.batch = batch
     PaymentLine.objects.bulk_create(lines)
     paid_at = paid_at or timezone.now()
-    for payable in ready:
+    for payable, line in zip(ready, lines, strict=True):
         claim_mark_paid(actor=actor, claim=payable.claim, paid_at=paid_at)
+        _notify_paid(batch, line)
     record(
         actor=actor,
         action="payment_batch.created",
@@ -95,6 +97,18 @@ def payment_batch_create(*, actor, execution_date: date | None = None, paid_at: 
     # Stored last: a failure here undoes the batch; a rolled-back batch leaves no file behind.
     default_storage.save(batch.stored_name, ContentFile(crypto.encrypt(xml)))
     return BatchResult(batch, blocked)
+
+
+def _notify_paid(batch: PaymentBatch, line: PaymentLine) -> None:
+    """The payment receipt (SPEC X3): amount, account and transfer reference, sent after the commit."""
+    notify(
+        line.claim,
+        "claim_paid",
+        amount=line.amount,
+        iban_last4=line.iban_last4,
+        execution_date=batch.execution_date,
+        transfer_reference=batch.reference,
+    )
 
 
 def batch_file(*, actor, batch: PaymentBatch) -> bytes:

@@ -123,3 +123,35 @@ def test_ended_account_is_not_used(family, staff_user):
     result = services.payment_batch_create(actor=staff_user)
     assert result.batch is None
     assert len(result.blocked) == 1
+
+
+def test_each_member_gets_a_payment_receipt_in_their_language(
+    family, other_family, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = family["profile"].user
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    first = bf.decided_claim(family, [("B_GP", "30.00", "16.50", "13.50")])
+    second = bf.decided_claim(other_family, [("B_OPTICS", "300.00", "0.09", "150.00")])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.payment_batch_create(actor=staff_user).batch
+
+    by_recipient = {message.to[0]: message for message in mailoutbox}
+    assert set(by_recipient) == {user.email, other_family["profile"].user.email}
+    french = by_recipient[user.email]
+    assert french.subject == f"Votre demande de remboursement {first.reference} : 13,50 EUR versés"
+    assert "se terminant par " + bf.IBANS[0][-4:] in french.body
+    assert batch.reference in french.body
+    english = by_recipient[other_family["profile"].user.email]
+    assert english.subject == f"Your claim {second.reference}: 150.00 EUR paid"
+    assert f"your account ending in {bf.IBANS[1][-4:]}" in english.body
+
+
+def test_a_rolled_back_batch_sends_no_receipt(family, staff_user, mailoutbox, monkeypatch):
+    bf.decided_claim(family)
+    monkeypatch.setattr(services.default_storage, "save", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        services.payment_batch_create(actor=staff_user)
+    assert mailoutbox == []
+    assert not PaymentBatch.objects.exists()

@@ -16,7 +16,8 @@ def _recipient(claim: Claim) -> tuple[str, str, str]:
     return user.email or claim.member.email, user.language, claim.member.first_name
 
 
-def notify(claim: Claim, template: str) -> None:
+def notify(claim: Claim, template: str, **extra) -> None:
+    """The email ``template`` about ``claim`` to the login that sent it; ``extra`` adds to the context."""
     email, language, first_name = _recipient(claim)
     if not email:
         return
@@ -31,6 +32,7 @@ def notify(claim: Claim, template: str) -> None:
         "total_reimbursed": claim.total_reimbursed,
         "note": claim.originals_note if template == "claim_originals" else claim.decision_note,
         "url": settings.PORTAL_URL + reverse("claims:detail", args=[claim.public_id]),
+        **extra,
     }
     transaction.on_commit(lambda: _send(email, language, f"claims/emails/{template}", context))
 
