@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Profile
 from contracts.choices import AffiliationRole, ProductLine
@@ -63,7 +64,9 @@ def unseal_iban(value: str) -> str:
 
 
 class CivilStatusChangeForm(forms.Form):
-    civility = forms.ChoiceField(label=_("Title"), choices=[("", "—"), *Civility.choices], required=False)
+    civility = forms.ChoiceField(
+        label=pgettext_lazy("civility", "Title"), choices=[("", "—"), *Civility.choices], required=False
+    )
     last_name = text_field(_("Surname"), 80)
     birth_name = text_field(_("Birth name"), 80, required=False)
     first_name = text_field(_("First name"), 80)
