@@ -21,6 +21,7 @@ from claims import backoffice_presenters as bp
 from claims import currency, presenters, selectors, services
 from claims.forms import DecideForm, OriginalsForm, RatesUploadForm, RejectForm, RestoreForm, SuspendForm
 from claims.permissions import access_claim, access_document, access_suspension
+from core.pagination import CappedPaginator
 
 PAGE_SIZE = 20
 staff_only = staff_role_required(StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
@@ -36,7 +37,7 @@ def _shown(request: HttpRequest, reason: str, rows) -> None:
 def queue(request: HttpRequest) -> HttpResponse:
     form, filters = bp.queue_filters(request.GET)
     claims = selectors.backoffice_queue(actor=request.profile, filters=filters)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     _shown(request, "claims_queue", page.object_list)
     query = bp.query_without_page(request.GET)
     return render(request, "claims/backoffice/queue.html", {"form": form, "page": page, "query": query})

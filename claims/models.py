@@ -106,6 +106,7 @@ class Claim(PublicModel):
         verbose_name_plural = _("claims")
         ordering = ["-submitted_at", "-pk"]
         indexes = [
+            models.Index(fields=["submitted_at", "id"], name="claim_queue_idx"),
             models.Index(fields=["status", "submitted_at"], name="claim_status_idx"),
             models.Index(fields=["total_claimed"], name="claim_total_idx"),
             models.Index(fields=["has_duplicates", "status"], name="claim_duplicates_idx"),
@@ -179,6 +180,7 @@ class CareItem(PublicModel):
         ordering = ["claim", "position"]
         indexes = [
             models.Index(fields=["category", "care_date"], name="care_item_category_idx"),
+            models.Index(fields=["category", "claim"], name="care_item_category_claim_idx"),
             models.Index(fields=["care_date", "amount"], name="care_item_duplicate_idx"),
             models.Index(fields=["decision", "care_date"], name="care_item_decision_idx"),
         ]

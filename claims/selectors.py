@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.permissions import has_role
 from claims.choices import DECIDED, PAYABLE, ItemDecision
 from claims.models import CareDocument, CareItem, Claim, ClaimDraft, ClaimsSuspension
+from contracts.models import CareCategory
 
 CLAIMS_ROLES = (StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
 
@@ -47,9 +48,16 @@ def claim_list(*, actor) -> QuerySet[Claim]:
     return (
         Claim.objects.filter(scope)
         .select_related("beneficiary", "member", "contract")
-        .annotate(item_count=Count("items"))
+        .annotate(item_count=_item_count())
         .order_by("-submitted_at", "-pk")
     )
+
+
+def _item_count() -> Subquery:
+    """The number of care items, as a subquery run for the rows of the page only: a ``Count("items")`` would group
+    the whole table's items before the page is cut (seconds with a million claims)."""
+    items = CareItem.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk"))
+    return Subquery(items.values("n"), output_field=IntegerField())
 
 
 def _items_prefetch() -> Prefetch:
@@ -132,11 +140,18 @@ def backoffice_queue(*, actor, filters: QueueFilters) -> QuerySet[Claim]:
     if filters.max_total is not None:
         claims = claims.filter(total_claimed__lte=filters.max_total)
     if filters.category:
-        claims = claims.filter(Exists(CareItem.objects.filter(claim=OuterRef("pk"), category__code=filters.category)))
+        claims = claims.filter(pk__in=_claims_with_category(filters.category))
     if filters.duplicates:
         claims = claims.filter(has_duplicates=True)
     suspended = ClaimsSuspension.objects.filter(person=OuterRef("member"), lifted_at__isnull=True)
     return claims.annotate(member_suspended=Exists(suspended)).order_by("submitted_at", "pk")
+
+
+def _claims_with_category(code: str) -> QuerySet:
+    """Ids of the claims holding an item of the care type ``code``, as a subquery the database can run first: with a
+    million claims, a correlated EXISTS walked the whole queue for a care type nobody claims."""
+    category = CareCategory.objects.filter(code=code).values_list("pk", flat=True).first()
+    return CareItem.objects.filter(category_id=category).values("claim_id")
 
 
 def pending_count() -> int:

@@ -193,6 +193,23 @@ def test_queue_queries_do_not_grow(family, claims_staff):
     assert count() == few
 
 
+def test_a_queue_past_the_count_cap_says_so_and_pages_through_the_first_rows(family, claims_staff, monkeypatch):
+    monkeypatch.setattr("core.pagination.QUEUE_COUNT_CAP", 3)
+    monkeypatch.setattr("claims.backoffice_views.PAGE_SIZE", 2)
+    claims = [make_claim(family, [item(amount=D(10 + n))]) for n in range(5)]
+    client = claims_staff["client"]
+
+    first = client.get(reverse("claims_backoffice:queue"))
+    page = first.context["page"]
+    assert page.paginator.capped and page.paginator.count == 3 and page.paginator.num_pages == 2
+    assert "More than 3 claims match" in first.content.decode()
+    beyond = client.get(reverse("claims_backoffice:queue"), {"page": "9"}).context["page"]
+    assert beyond.number == 2 and [c.pk for c in beyond] == [claims[2].pk]  # oldest first: the third row
+    narrowed = client.get(reverse("claims_backoffice:queue"), {"max_total": "11"})
+    assert not narrowed.context["page"].paginator.capped
+    assert "2 claims, oldest first." in narrowed.content.decode()
+
+
 def test_rates_page_loads_the_csv(claims_staff):
     client = claims_staff["client"]
     csv = b"Date,USD,JPY,\n2026-01-05,1.1700,182.10,\n2026-01-02,1.1735,N/A,\n"
