@@ -8,3 +8,8 @@ class ContributionsConfig(AppConfig):
 
     name = "contributions"
     verbose_name = "Contributions"
+
+    def ready(self) -> None:
+        from contributions.payments import register
+
+        register()

@@ -1,0 +1,165 @@
+"""Calls for contributions as each profile may see them (DESIGN: one place decides who sees what).
+
+- member: the calls of the contracts they hold (a dependant sees none: the holder pays);
+- company: the calls of its collective contracts;
+- agent: the calls of the contracts under a mandate in force or in its grace period;
+- staff of the contributions and administrators: every call, in the back office.
+Contracts withheld from the portal (SPEC X8) are left out for everyone but staff (``contracts.selectors``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+
+from accounts.choices import ProfileKind, StaffRole
+from accounts.permissions import has_role
+from contracts.models import Contract
+from contracts.selectors import contract_list
+from contributions.choices import OPEN_STATUSES, CallStatus
+from contributions.models import AnnualCertificate, ContributionCall, ReceivedPayment
+
+CONTRIBUTIONS_ROLES = (StaffRole.CONTRIBUTIONS, StaffRole.ADMINISTRATOR)
+PAYERS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT)
+
+
+def contracts_paid_by(*, actor) -> QuerySet[Contract]:
+    """The contracts whose calls ``actor`` sees."""
+    if actor is None or actor.kind not in PAYERS:
+        return Contract.objects.none()
+    contracts = contract_list(actor=actor)
+    if actor.kind == ProfileKind.MEMBER:
+        contracts = contracts.filter(holder_person_id=actor.person_id)
+    return contracts
+
+
+def call_list(*, actor, contract: Contract | None = None) -> QuerySet[ContributionCall]:
+    calls = ContributionCall.objects.filter(contract__in=contracts_paid_by(actor=actor).values("pk"))
+    if contract is not None:
+        calls = calls.filter(contract=contract)
+    return calls.select_related("contract__product").order_by("-period_start", "-receipt_number")
+
+
+def call_get(*, actor, public_id) -> ContributionCall | None:
+    """One call if ``actor`` may see it; None for missing and forbidden alike."""
+    return call_list(actor=actor).filter(public_id=public_id).first()
+
+
+def call_detail(call: ContributionCall) -> ContributionCall:
+    return (
+        ContributionCall.objects.select_related(
+            "contract__product", "contract__holder_person", "contract__holder_company"
+        )
+        .prefetch_related("lines", "allocations__payment")
+        .get(pk=call.pk)
+    )
+
+
+def visible_call_ids(actor):
+    return call_list(actor=actor).values("public_id")
+
+
+def contract_get(*, actor, public_id) -> Contract | None:
+    return contracts_paid_by(actor=actor).filter(public_id=public_id).first()
+
+
+def record_years(*, actor, contract: Contract) -> list[int]:
+    """The years a contribution record exists for: those with calls."""
+    dates = call_list(actor=actor, contract=contract).dates("period_start", "year", order="DESC")
+    return [day.year for day in dates]
+
+
+@dataclass(frozen=True)
+class ContributionRecord:
+    """The *relevé de cotisations* of a contract for a year: every call with what was paid."""
+
+    contract: Contract
+    year: int
+    calls: list[ContributionCall]
+
+    @property
+    def total_due(self):
+        return sum(call.amount_due for call in self.calls if call.status != CallStatus.CANCELLED)
+
+    @property
+    def total_paid(self):
+        return sum(call.amount_paid for call in self.calls)
+
+    @property
+    def total_remaining(self):
+        return sum(call.remaining for call in self.calls)
+
+
+def record_for(*, actor, contract: Contract, year: int) -> ContributionRecord | None:
+    calls = list(call_list(actor=actor, contract=contract).filter(period_start__year=year).order_by("period_start"))
+    return ContributionRecord(contract, year, calls) if calls else None
+
+
+def certificate_list(*, actor) -> QuerySet[AnnualCertificate]:
+    """The annual certificates of the holder the actor acts for (a member, a company); agents see their clients'."""
+    if actor is None or actor.kind not in PAYERS:
+        return AnnualCertificate.objects.none()
+    if actor.kind == ProfileKind.MEMBER:
+        return AnnualCertificate.objects.filter(holder_person_id=actor.person_id)
+    if actor.kind == ProfileKind.COMPANY:
+        return AnnualCertificate.objects.filter(holder_company_id=actor.company_id)
+    contracts = contracts_paid_by(actor=actor)
+    return AnnualCertificate.objects.filter(
+        Q(holder_person__in=contracts.values("holder_person"))
+        | Q(holder_company__in=contracts.values("holder_company"))
+    )
+
+
+def certificate_get(*, actor, public_id) -> AnnualCertificate | None:
+    return (
+        certificate_list(actor=actor)
+        .filter(public_id=public_id)
+        .select_related("holder_person", "holder_company")
+        .first()
+    )
+
+
+def summary(calls: QuerySet[ContributionCall]) -> dict:
+    """What is left to pay over ``calls`` (one query)."""
+    totals = calls.filter(status__in=OPEN_STATUSES).aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
+    return {"remaining": (totals["due"] or 0) - (totals["paid"] or 0)}
+
+
+# --- Back office ----------------------------------------------------------------------------------------
+
+
+def backoffice_calls(*, filters: dict, today: date) -> QuerySet[ContributionCall]:
+    calls = ContributionCall.objects.select_related("contract__holder_person", "contract__holder_company")
+    if filters.get("status"):
+        calls = calls.filter(status=filters["status"])
+    if filters.get("overdue"):
+        calls = calls.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    if filters.get("quarter"):
+        calls = calls.filter(quarter=filters["quarter"])
+    if filters.get("contract"):
+        calls = calls.filter(contract__number__istartswith=filters["contract"].strip())
+    return calls.order_by("due_date", "receipt_number")
+
+
+def overdue_count(today: date | None = None) -> int:
+    from documents.pdf import paris_today
+
+    return ContributionCall.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today or paris_today()).count()
+
+
+def unallocated_payments() -> QuerySet[ReceivedPayment]:
+    return ReceivedPayment.objects.filter(unallocated__gt=0).select_related("contract").order_by("received_on", "pk")
+
+
+def backoffice_call_get(*, public_id) -> ContributionCall | None:
+    return ContributionCall.objects.filter(public_id=public_id).first()
+
+
+def backoffice_payment_get(*, public_id) -> ReceivedPayment | None:
+    return ReceivedPayment.objects.filter(public_id=public_id).select_related("contract").first()
+
+
+def is_contributions_staff(profile) -> bool:
+    return has_role(profile, *CONTRIBUTIONS_ROLES)

@@ -1,0 +1,35 @@
+"""What several contribution tests read: the mail the file backend wrote, the text of a PDF."""
+
+from __future__ import annotations
+
+import email
+import io
+from email.header import decode_header, make_header
+from pathlib import Path
+
+from django.conf import settings
+from pypdf import PdfReader
+
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+def mails() -> list[tuple[str, str, str]]:
+    """(to, subject, text) of every message written to ``EMAIL_FILE_PATH``."""
+    folder = Path(settings.EMAIL_FILE_PATH)
+    found = []
+    for path in sorted(folder.iterdir()) if folder.exists() else []:
+        for chunk in path.read_bytes().split(SEPARATOR):
+            if not chunk.strip():
+                continue
+            message = email.message_from_binary_file(io.BytesIO(chunk))
+            text = next(
+                part.get_payload(decode=True).decode()
+                for part in message.walk()
+                if part.get_content_type() == "text/plain"
+            )
+            found.append((message["To"], str(make_header(decode_header(message["Subject"]))), text))
+    return found
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)

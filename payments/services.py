@@ -1,0 +1,192 @@
+"""State changes of card payments: start one, apply what the provider says (SECURITY.md, money).
+
+A notification is trusted only when the provider's signature checks (``providers``); it is applied once: its event
+id is stored under a unique constraint in the same transaction as its effect, so a replay, or two copies arriving
+together, change things once. The amount and currency are checked against the payment; a payment already settled
+never changes again. On success the purpose's effect (allocating a contribution payment…) runs in that transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from payments import purposes
+from payments.choices import FINAL_STATUSES, INTENT_TRANSITIONS, IntentStatus
+from payments.models import PaymentIntent, ProviderEvent
+from payments.providers import InvalidNotificationError, Notification, get_provider, provider_code
+
+REUSE_WITHIN = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Started:
+    intent: PaymentIntent
+    url: str
+
+
+def _transition(intent: PaymentIntent, status: str) -> None:
+    if status not in INTENT_TRANSITIONS[intent.status]:
+        raise ValidationError(_("This payment cannot change like this."), code="transition")
+    intent.status = status
+
+
+@transaction.atomic
+def intent_start(
+    *, actor, purpose: str, target_id: UUID, amount: Decimal, description: str, currency: str = "EUR"
+) -> Started:
+    """A payment of ``amount`` for an object, and the provider's hosted page to send the payer to. A second click
+    within 30 minutes for the same object and amount takes up the same payment."""
+    purposes.get(purpose)
+    if amount <= 0:
+        raise ValidationError(_("There is nothing to pay."), code="amount")
+    provider = get_provider()
+    open_intent = (
+        PaymentIntent.objects.select_for_update()
+        .filter(
+            purpose=purpose,
+            target_id=target_id,
+            created_by=actor,
+            amount=amount,
+            status=IntentStatus.PENDING,
+            created_at__gte=timezone.now() - REUSE_WITHIN,
+        )
+        .first()
+    )
+    if open_intent is not None:
+        return Started(open_intent, provider.start(open_intent))
+    intent = PaymentIntent(
+        provider=provider_code(),
+        purpose=purpose,
+        target_id=target_id,
+        description=description[:140],
+        amount=amount,
+        currency=currency,
+        created_by=actor,
+    )
+    intent.full_clean()
+    intent.save()
+    url = provider.start(intent)
+    _transition(intent, IntentStatus.PENDING)
+    intent.save(update_fields=["status", "updated_at"])
+    record(
+        actor=actor,
+        action="payment_intent.started",
+        target=intent,
+        data={"purpose": purpose, "target": str(target_id), "amount": str(amount), "provider": intent.provider},
+    )
+    return Started(intent, url)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    accepted: bool
+    reason: str = ""
+    intent: PaymentIntent | None = None
+
+
+def notification_receive(*, body: bytes, headers) -> Outcome:
+    """A notification posted by the provider: checked, then applied once. Unsigned ones change nothing."""
+    try:
+        notification = get_provider().parse_notification(body, headers)
+    except InvalidNotificationError as exc:
+        record(actor=None, action="payment_notification.refused", data={"reason": str(exc)})
+        return Outcome(False, "signature")
+    return notification_apply(notification=notification)
+
+
+def notification_apply(*, notification: Notification) -> Outcome:
+    try:
+        with transaction.atomic():
+            return _apply(notification)
+    except IntegrityError:  # the same event, applied by a concurrent delivery
+        return Outcome(True, "duplicate")
+
+
+def _apply(notification: Notification) -> Outcome:
+    code = provider_code()
+    if ProviderEvent.objects.filter(provider=code, event_id=notification.event_id).exists():
+        return Outcome(True, "duplicate")
+    intent = _locked_intent(notification.intent_id)
+    reason = _refusal(intent, notification)
+    ProviderEvent.objects.create(
+        provider=code,
+        event_id=notification.event_id,
+        intent=intent,
+        status=notification.status[:16],
+        accepted=not reason,
+        reason=reason,
+    )
+    if reason:
+        record(
+            actor=None,
+            action="payment_notification.refused",
+            target=intent,
+            data={"event": notification.event_id, "reason": reason, "amount": str(notification.amount)},
+        )
+        return Outcome(reason == "already_settled", reason, intent)
+    _settle(intent, notification)
+    return Outcome(True, "", intent)
+
+
+def _locked_intent(public_id: str) -> PaymentIntent | None:
+    try:
+        UUID(public_id)
+    except ValueError:
+        return None
+    return PaymentIntent.objects.select_for_update().filter(public_id=public_id).first()
+
+
+def _refusal(intent: PaymentIntent | None, notification: Notification) -> str:
+    if intent is None:
+        return "unknown_payment"
+    if intent.status in FINAL_STATUSES:
+        return "already_settled"
+    if notification.amount != intent.amount or notification.currency != intent.currency:
+        return "amount_mismatch"
+    if notification.status not in (IntentStatus.SUCCEEDED, IntentStatus.FAILED, IntentStatus.CANCELLED):
+        return "unknown_status"
+    return ""
+
+
+def _settle(intent: PaymentIntent, notification: Notification) -> None:
+    _transition(intent, notification.status)
+    intent.provider_reference = notification.provider_reference
+    intent.card_brand, intent.card_last4 = notification.card_brand, notification.card_last4
+    intent.failure_reason = notification.reason
+    intent.completed_at = timezone.now()
+    intent.full_clean()
+    intent.save()
+    record(
+        actor=None,
+        action=f"payment_intent.{intent.status}",
+        target=intent,
+        data={
+            "event": notification.event_id,
+            "reference": intent.provider_reference,
+            "amount": str(intent.amount),
+            "card": f"{intent.card_brand} {intent.card_last4}".strip(),
+            "reason": intent.failure_reason,
+        },
+    )
+    if intent.status == IntentStatus.SUCCEEDED:
+        purposes.get(intent.purpose).on_success(intent=intent)
+
+
+def intent_refresh(*, intent: PaymentIntent) -> PaymentIntent:
+    """Ask the provider about a payment still open (a notification lost on the way) and apply its answer."""
+    if intent.status in FINAL_STATUSES:
+        return intent
+    notification = get_provider().fetch(intent)
+    if notification is not None:
+        notification_apply(notification=notification)
+        intent.refresh_from_db()
+    return intent
