@@ -8,3 +8,8 @@ class CompaniesConfig(AppConfig):
 
     name = "companies"
     verbose_name = "Companies"
+
+    def ready(self) -> None:
+        from companies import request_kinds
+
+        request_kinds.register_all()
