@@ -35,7 +35,13 @@ class HealthProfessional(PublicModel, PostalAddress):
     class Meta:
         verbose_name = _("health professional")
         verbose_name_plural = _("health professionals")
-        indexes = [models.Index(fields=["specialty", "is_partner_network"], name="professional_search_idx")]
+        indexes = [
+            models.Index(fields=["specialty", "is_partner_network"], name="professional_search_idx"),
+            # The partner-network directory (SPEC M11) prefilters on a bounding box of coordinates.
+            models.Index(
+                fields=["latitude", "longitude"], name="professional_location_idx", condition=Q(is_partner_network=True)
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="professional_has_identifier",

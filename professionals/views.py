@@ -1,0 +1,160 @@
+"""Pages of the health-professional space (SPEC H1-H3), mounted under /space/professional/.
+
+Every page serves the professional profile only; another profile, like a missing object, gets the same 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.choices import ProfileKind
+from accounts.decorators import profile_required
+from core.middleware import client_ip
+from professionals import selectors, services
+from professionals.forms import InvoiceFilterForm, MessageForm, ReplyForm, RightsCheckForm
+from professionals.models import ContactMessage
+from professionals.permissions import access_invoice, access_message, access_payment
+
+PAGE_SIZE = 20
+professional_only = profile_required(ProfileKind.PROFESSIONAL)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@professional_only
+def invoices(request: HttpRequest) -> HttpResponse:
+    form = InvoiceFilterForm(request.GET or None)
+    rows = selectors.invoice_list(actor=request.profile, filters=form.filters())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "totals": selectors.invoice_totals(rows),
+        "query": _query_without_page(request),
+    }
+    return render(request, "professionals/invoices.html", context, status=400 if form.errors else 200)
+
+
+@professional_only
+def invoice(request: HttpRequest, public_id) -> HttpResponse:
+    found = access_invoice(actor=request.profile, public_id=public_id)
+    return render(request, "professionals/invoice.html", {"invoice": found})
+
+
+@professional_only
+def payments(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.payment_list(actor=request.profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "professionals/payments.html", {"page": page, "query": ""})
+
+
+@professional_only
+def payment(request: HttpRequest, public_id) -> HttpResponse:
+    found = access_payment(actor=request.profile, public_id=public_id)
+    context = {"payment": found, "invoices": selectors.payment_invoices(found)}
+    return render(request, "professionals/payment.html", context)
+
+
+@professional_only
+def rights(request: HttpRequest) -> HttpResponse:
+    """GET: the form; POST: the answer, on the same page (nothing is stored but the audit event)."""
+    form = RightsCheckForm(request.POST or None)
+    context: dict = {"form": form, "checked": False}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = services.rights_check(
+                actor=request.profile, ip=client_ip(request), query=services.RightsQuery(**form.cleaned_data)
+            )
+        except services.RightsThrottled:
+            context["throttled"] = True
+            status = 429
+        except services.NoAgreement:
+            context["no_agreement"] = True
+            status = 403
+        else:
+            context |= {"checked": True, "answer": answer, "query": form.cleaned_data}
+    elif request.method == "POST":
+        status = 400
+    return render(request, "professionals/rights.html", context, status=status)
+
+
+# --- Messages (H3) -----------------------------------------------------------------------------------------
+
+
+@professional_only
+def contact(request: HttpRequest) -> HttpResponse:
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.message_send(
+                actor=request.profile,
+                subject=data["subject"],
+                body=data["body"],
+                attachment=data["attachment"] or None,
+                idempotency_key=data["idempotency_key"] or None,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your message is sent. We answer here and let you know by email."))
+            return redirect("professionals:message", public_id=sent.public_id)
+    page = Paginator(selectors.message_list(actor=request.profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "professionals/contact.html", {"form": form, "page": page, "query": ""}, status=status)
+
+
+def _message_page(request: HttpRequest, message: ContactMessage, form: ReplyForm, status: int = 200) -> HttpResponse:
+    context = {"message": message, "replies": selectors.message_replies(message), "form": form}
+    return render(request, "professionals/message.html", context, status=status)
+
+
+@professional_only
+def message(request: HttpRequest, public_id) -> HttpResponse:
+    return _message_page(request, access_message(actor=request.profile, public_id=public_id), ReplyForm())
+
+
+@professional_only
+@require_POST
+def message_reply(request: HttpRequest, public_id) -> HttpResponse:
+    found = access_message(actor=request.profile, public_id=public_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _message_page(request, found, form, status=400)
+    services.message_reply(actor=request.user, message=found, body=form.cleaned_data["body"], from_staff=False)
+    messages.success(request, _("Your message is added."))
+    return redirect("professionals:message", public_id=found.public_id)
+
+
+def attachment_response(message: ContactMessage) -> FileResponse:
+    """The message's document, only ever as a download that is neither sniffed nor cached."""
+    if not message.attachment_name:
+        raise Http404
+    try:
+        stored = default_storage.open(message.attachment_name)
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        stored, as_attachment=True, filename=message.attachment_original_name, content_type=message.attachment_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@professional_only
+def message_attachment(request: HttpRequest, public_id) -> HttpResponse:
+    return attachment_response(access_message(actor=request.profile, public_id=public_id))
