@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "accounts.middleware.MaintenanceMiddleware",
     "accounts.middleware.OnboardingGateMiddleware",
     "axes.middleware.AxesMiddleware",
+    "privacy.middleware.AudienceMiddleware",
 ]
 
 ROOT_URLCONF = "openmutuelle.urls"

@@ -8,3 +8,8 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self) -> None:
+        from privacy.hooks import discover
+
+        discover()

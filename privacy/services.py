@@ -1,0 +1,570 @@
+"""Every state change of the privacy app (SPEC G2, G3, B7): filing a rights request with its identity check, the
+back office's decisions along the state machine of ``choices.TRANSITIONS``, the export of a person's data, erasure
+through the domains' hooks, and the retention purge. Each change is audited in its own transaction; emails and
+file deletions wait for the commit."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import ProfileKind
+from accounts.models import Profile, User
+from audit.services import record
+from people.models import BankAccount, Person
+from privacy import emails
+from privacy.choices import (
+    EXPORT_KINDS,
+    TRANSITIONS,
+    IdentityMethod,
+    RefusalReason,
+    RequestStatus,
+    RightKind,
+)
+from privacy.hooks import Subject, all_hooks
+from privacy.models import PrivacyRequest, PrivacyRequestEvent, PrivacyRequestSequence
+
+logger = logging.getLogger(__name__)
+
+IDENTITY_REFUSED = _(
+    "We could not confirm your identity with these details. Check your membership number and the last 4 digits "
+    "of the IBAN of the account we reimburse you on, or send an identity document instead."
+)
+IDENTITY_THROTTLED = _("Too many unsuccessful attempts. Try again in an hour, or send an identity document instead.")
+IDENTITY_MAX_FAILURES = 5
+IDENTITY_WINDOW_SECONDS = 3600
+DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+DOCUMENT_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+EXPORT_VALID_DAYS = 30
+EXPORT_SCHEMA_VERSION = "1.0"
+
+
+class IdentityRefusedError(ValidationError):
+    """The details given do not confirm the identity; one message whatever was wrong."""
+
+
+# --- Deadlines --------------------------------------------------------------------------------------------------
+
+
+def due_date(received_on: date) -> date:
+    """One month from receipt (GDPR art. 12(3)); the 31 January gives the last day of February."""
+    return received_on + relativedelta(months=1)
+
+
+def extended_due_date(received_on: date) -> date:
+    """The deadline extended "by two further months" (art. 12(3)): three months from receipt."""
+    return received_on + relativedelta(months=3)
+
+
+# --- Identity ---------------------------------------------------------------------------------------------------
+
+
+def _throttle_key(user: User) -> str:
+    return f"privacy:identity-failures:{user.pk}"
+
+
+def identity_throttled(user: User) -> bool:
+    return (cache.get(_throttle_key(user)) or 0) >= IDENTITY_MAX_FAILURES
+
+
+def _current_account(profile: Profile) -> BankAccount | None:
+    today = timezone.localdate()
+    owner = Q(person=profile.person) if profile.person_id else Q(company=profile.company)
+    accounts = BankAccount.objects.filter(owner, valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    return accounts.order_by("-valid_from", "-pk").first()
+
+
+def _holder_number(profile: Profile) -> str:
+    record_ = profile.person if profile.person_id else profile.company
+    return (getattr(record_, "membership_number", "") or "") if record_ is not None else ""
+
+
+def identity_check_iban(*, actor: User, profile: Profile, membership_number: str, iban_last4: str) -> None:
+    """Raise ``IdentityRefusedError`` unless the membership number and the last 4 digits of the current IBAN match.
+
+    The IBAN is decrypted here only and compared in constant time; failures are counted per login and audited.
+    """
+    if identity_throttled(actor):
+        raise IdentityRefusedError(IDENTITY_THROTTLED, code="throttled")
+    account = _current_account(profile) if profile.kind in (ProfileKind.MEMBER, ProfileKind.COMPANY) else None
+    expected_number = _holder_number(profile).strip().upper()
+    given_number = "".join(membership_number.split()).upper()
+    given_digits = "".join(iban_last4.split()).upper()
+    number_ok = bool(expected_number) and hmac.compare_digest(expected_number, given_number)
+    digits = "".join(account.iban.split()).upper()[-4:] if account is not None else ""
+    digits_ok = len(digits) == 4 and hmac.compare_digest(digits, given_digits)
+    if number_ok and digits_ok:
+        cache.delete(_throttle_key(actor))
+        return
+    cache.add(_throttle_key(actor), 0, IDENTITY_WINDOW_SECONDS)
+    cache.incr(_throttle_key(actor))
+    with transaction.atomic():
+        record(actor=actor, action="privacy_request.identity_failed", target=actor, profile=profile.kind)
+    raise IdentityRefusedError(IDENTITY_REFUSED, code="identity")
+
+
+def _document_type(upload) -> str:
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError({"identity_document": _("The file is larger than 5 MB.")})
+    head = upload.read(16)
+    upload.seek(0)
+    for magic, content_type in DOCUMENT_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    raise ValidationError({"identity_document": _("Send a PDF, JPEG or PNG file.")})
+
+
+# --- Filing -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filing:
+    kind: str
+    method: str
+    details: str = ""
+    membership_number: str = ""
+    iban_last4: str = ""
+    document: object = None
+    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def request_submit(*, actor: User, profile: Profile, filing: Filing) -> PrivacyRequest:
+    """File a rights request: the identity is checked first (digits now, or a document staff will check)."""
+    existing = PrivacyRequest.objects.filter(user=actor, idempotency_key=filing.idempotency_key).first()
+    if existing is not None:
+        return existing
+    if filing.kind not in RightKind.values:
+        raise ValidationError({"kind": _("Choose the right you want to exercise.")})
+    content_type = ""
+    if filing.method == IdentityMethod.IBAN_DIGITS:
+        identity_check_iban(
+            actor=actor, profile=profile, membership_number=filing.membership_number, iban_last4=filing.iban_last4
+        )
+    elif filing.method == IdentityMethod.DOCUMENT:
+        if filing.document is None:
+            raise ValidationError({"identity_document": _("Attach an identity document.")})
+        content_type = _document_type(filing.document)
+    else:
+        raise ValidationError({"method": _("Choose how to confirm your identity.")})
+    stored = ""
+    if filing.method == IdentityMethod.DOCUMENT:
+        stored = default_storage.save(f"privacy/identity/{uuid.uuid4().hex}", filing.document)
+    try:
+        return _create(actor=actor, profile=profile, filing=filing, stored=stored, content_type=content_type)
+    except IntegrityError:
+        _delete_files([stored] if stored else [])
+        return PrivacyRequest.objects.get(user=actor, idempotency_key=filing.idempotency_key)
+    except BaseException:
+        _delete_files([stored] if stored else [])
+        raise
+
+
+@transaction.atomic
+def _create(*, actor: User, profile: Profile, filing: Filing, stored: str, content_type: str) -> PrivacyRequest:
+    today = timezone.localdate()
+    reference = f"DPR-{today.year}-{PrivacyRequestSequence.take_next(today.year):06d}"
+    request = PrivacyRequest(
+        reference=reference,
+        kind=filing.kind,
+        user=actor,
+        profile=profile,
+        person=profile.person if profile.kind == ProfileKind.MEMBER else None,
+        details=filing.details.strip(),
+        language=actor.language,
+        identity_method=filing.method,
+        identity_document_name=stored,
+        identity_document_original=getattr(filing.document, "name", "")[:255] if stored else "",
+        identity_document_type=content_type,
+        received_on=today,
+        due_on=due_date(today),
+        idempotency_key=filing.idempotency_key,
+    )
+    request.full_clean()
+    request.save()
+    PrivacyRequestEvent.objects.create(request=request, actor=actor, to_status=RequestStatus.RECEIVED)
+    record(
+        actor=actor,
+        action="privacy_request.submitted",
+        target=request,
+        data={"kind": request.kind, "identity_method": request.identity_method, "due_on": request.due_on},
+        profile=profile.kind,
+    )
+    if filing.method == IdentityMethod.IBAN_DIGITS:
+        request.identity_verified_at = timezone.now()
+        _move(request, RequestStatus.IN_PROGRESS, actor=actor, note="", by_staff=False, action="identity_confirmed")
+    else:
+        _move(
+            request, RequestStatus.IDENTITY_TO_CHECK, actor=actor, note="", by_staff=False, action="identity_to_check"
+        )
+    emails.notify(request, "received")
+    return request
+
+
+# --- The state machine ------------------------------------------------------------------------------------------
+
+
+def _move(
+    request: PrivacyRequest, to: str, *, actor: User | None, note: str, by_staff: bool, action: str, data=None
+) -> None:
+    if to not in TRANSITIONS[request.status]:
+        raise ValidationError(
+            _("A request in the status “%(status)s” cannot move to “%(target)s”.")
+            % {"status": request.get_status_display(), "target": RequestStatus(to).label},
+            code="transition",
+        )
+    previous = request.status
+    request.status = to
+    if not request.is_open:
+        request.closed_at = timezone.now()
+        _drop_identity_document(request)
+    request.full_clean()
+    request.save()
+    PrivacyRequestEvent.objects.create(
+        request=request, actor=actor, from_status=previous, to_status=to, note=note, by_staff=by_staff
+    )
+    record(
+        actor=actor,
+        action=f"privacy_request.{action}",
+        target=request,
+        data={"from": previous, "to": to, **(data or {})},
+        profile="staff" if by_staff else "",
+    )
+
+
+def _drop_identity_document(request: PrivacyRequest) -> None:
+    """The identity document is kept only while the request is open (as the form promises)."""
+    if request.identity_document_name:
+        name = request.identity_document_name
+        request.identity_document_name = request.identity_document_type = ""
+        transaction.on_commit(lambda: _delete_files([name]))
+
+
+def _locked(request: PrivacyRequest) -> PrivacyRequest:
+    return PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def request_identity_decide(*, actor: User, request: PrivacyRequest, confirmed: bool, note: str = "") -> PrivacyRequest:
+    """Staff looked at the identity document: confirmed, the request is processed; otherwise refused."""
+    request = _locked(request)
+    if confirmed:
+        request.identity_verified_at = timezone.now()
+        _move(request, RequestStatus.IN_PROGRESS, actor=actor, note=note, by_staff=True, action="identity_confirmed")
+        emails.notify(request, "in_progress")
+    else:
+        request.refusal_reason = RefusalReason.IDENTITY_NOT_CONFIRMED
+        request.answer = note.strip()
+        _move(request, RequestStatus.REFUSED, actor=actor, note=note, by_staff=True, action="refused")
+        emails.notify(request, "refused")
+    return request
+
+
+@transaction.atomic
+def request_assign(*, actor: User, request: PrivacyRequest, assignee: User | None) -> PrivacyRequest:
+    request = _locked(request)
+    if not request.is_open:
+        raise ValidationError(_("This request is closed."), code="closed")
+    request.assigned_to = assignee
+    request.save(update_fields=["assigned_to", "updated_at"])
+    record(
+        actor=actor,
+        action="privacy_request.assigned",
+        target=request,
+        data={"assigned_to": assignee.get_username() if assignee else ""},
+        profile="staff",
+    )
+    return request
+
+
+@transaction.atomic
+def request_extend(*, actor: User, request: PrivacyRequest, reason: str) -> PrivacyRequest:
+    """Two more months, once, with the reason told to the person within the first month (art. 12(3))."""
+    request = _locked(request)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the request needs more time.")})
+    if request.extended_at is not None:
+        raise ValidationError(_("The deadline has already been extended once."), code="extended")
+    request.extended_at = timezone.now()
+    request.extension_reason = reason.strip()
+    request.due_on = extended_due_date(request.received_on)
+    _move(
+        request,
+        RequestStatus.EXTENDED,
+        actor=actor,
+        note=reason.strip(),
+        by_staff=True,
+        action="extended",
+        data={"due_on": request.due_on, "reason": reason.strip()},
+    )
+    emails.notify(request, "extended")
+    return request
+
+
+@transaction.atomic
+def request_refuse(*, actor: User, request: PrivacyRequest, reason: str, answer: str) -> PrivacyRequest:
+    request = _locked(request)
+    if reason not in RefusalReason.values:
+        raise ValidationError({"refusal_reason": _("Choose the reason for the refusal.")})
+    if not answer.strip():
+        raise ValidationError({"answer": _("Explain the refusal to the person: they may complain to the CNIL.")})
+    request.refusal_reason, request.answer = reason, answer.strip()
+    _move(request, RequestStatus.REFUSED, actor=actor, note=answer.strip(), by_staff=True, action="refused")
+    emails.notify(request, "refused")
+    return request
+
+
+@transaction.atomic
+def request_answer(*, actor: User, request: PrivacyRequest, answer: str) -> PrivacyRequest:
+    """Answer the request: an erasure is executed now, an access or portability copy is prepared by a task."""
+    request = _locked(request)
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer sent to the person.")})
+    request.answer = answer.strip()
+    data = {}
+    if request.kind == RightKind.ERASURE:
+        request.erasure_report = erasure_execute(actor=actor, subject=subject_of(request), full=None)
+        data = {"erased": request.erasure_report["erased"], "kept": request.erasure_report["kept"]}
+    note = answer.strip()
+    _move(request, RequestStatus.ANSWERED, actor=actor, note=note, by_staff=True, action="answered", data=data)
+    if request.kind in EXPORT_KINDS:
+        from privacy.tasks import build_export
+
+        public_id = str(request.public_id)
+        transaction.on_commit(lambda: build_export.enqueue(public_id))
+    emails.notify(request, "answered")
+    return request
+
+
+# --- Subjects, export and erasure -------------------------------------------------------------------------------
+
+
+def subject_of(request: PrivacyRequest) -> Subject:
+    return Subject(user=request.user, person=request.person)
+
+
+def needs_data_for_relation(person: Person | None, *, today: date | None = None) -> bool:
+    """True while a contract in force or something still being processed needs the person's data."""
+    if person is None:
+        return False
+    today = today or timezone.localdate()
+    for hook in all_hooks():
+        end = hook.relation_end(person) if hook.relation_end else None
+        if end is not None and end >= today:
+            return True
+        if hook.open_matters and hook.open_matters(person):
+            return True
+    return False
+
+
+def erasure_execute(*, actor: User | None, subject: Subject, full: bool | None) -> dict:
+    """Run every hook's erase in the caller's transaction (all or nothing); files go once the transaction commits.
+
+    ``full=None`` decides from the relation: while a contract or an open matter needs the data, only what they do
+    not need is erased. Returns the report shown on screen: counts erased and codes kept.
+    """
+    if full is None:
+        full = not needs_data_for_relation(subject.person)
+    erased: dict[str, int] = {}
+    kept: list[str] = []
+    files: list[str] = []
+    with transaction.atomic():
+        for hook in all_hooks():
+            if hook.erase is None:
+                continue
+            outcome = hook.erase(subject, full=full, actor=actor)
+            for code, count in outcome.erased.items():
+                erased[code] = erased.get(code, 0) + count
+            kept += [item.code for item in outcome.kept]
+            files += outcome.files_to_delete
+        target = subject.person or subject.user
+        record(
+            actor=actor,
+            action="privacy.erasure_executed",
+            target=target,
+            data={"full": full, "erased": erased, "kept": sorted(set(kept)), "files": len(files)},
+            profile="staff" if actor is not None else "",
+        )
+        transaction.on_commit(lambda: _delete_files(files))
+    return {"full": full, "erased": erased, "kept": list(dict.fromkeys(kept))}
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the stored file %s; delete it by hand.", name)
+
+
+def export_document(subject: Subject) -> dict:
+    """Everything held about the subject, one section per domain hook, plus the evidence events about them."""
+    from privacy.selectors import subject_audit_events
+
+    sections = {}
+    for hook in all_hooks():
+        section = hook.export(subject)
+        if section is not None:
+            sections[hook.name] = section
+    if subject.user is not None:
+        sections["privacy_requests"] = [
+            {
+                "reference": row.reference,
+                "kind": row.kind,
+                "status": row.status,
+                "received_on": row.received_on,
+                "due_on": row.due_on,
+                "closed_at": row.closed_at,
+                "answer": row.answer,
+            }
+            for row in PrivacyRequest.objects.filter(user=subject.user).order_by("received_on", "pk")
+        ]
+    return {
+        "schema": "openmutuelle.personal-data-export",
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "generated_at": timezone.now(),
+        "controller": {"name": settings.INSURER.get("name", ""), "dpo": settings.INSURER.get("dpo_email", "")},
+        "sections": sections,
+        "audit_events": subject_audit_events(subject),
+    }
+
+
+def export_json(document: dict) -> bytes:
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+def export_build(*, request: PrivacyRequest) -> PrivacyRequest:
+    """Build, store encrypted and announce the copy of an answered access or portability request (idempotent)."""
+    import hashlib
+
+    from privacy.pdf import export_pdf
+
+    if request.export_json_name or request.kind not in EXPORT_KINDS or request.status != RequestStatus.ANSWERED:
+        return request
+    document = export_document(subject_of(request))
+    content = export_json(document)
+    pdf = export_pdf(request=request, document=document)
+    json_name = default_storage.save(f"privacy/exports/{uuid.uuid4().hex}", ContentFile(content))
+    pdf_name = default_storage.save(f"privacy/exports/{uuid.uuid4().hex}", ContentFile(pdf))
+    try:
+        with transaction.atomic():
+            locked = _locked(request)
+            if locked.export_json_name:
+                raise IntegrityError("already built")
+            now = timezone.now()
+            locked.export_json_name, locked.export_pdf_name = json_name, pdf_name
+            locked.export_sha256 = hashlib.sha256(content).hexdigest()
+            locked.export_ready_at, locked.export_expires_at = now, now + timedelta(days=EXPORT_VALID_DAYS)
+            locked.save()
+            record(
+                actor=None,
+                action="privacy_request.export_ready",
+                target=locked,
+                data={"sha256": locked.export_sha256, "expires_at": locked.export_expires_at},
+            )
+            emails.notify(locked, "export_ready")
+            return locked
+    except IntegrityError:
+        _delete_files([json_name, pdf_name])
+        return PrivacyRequest.objects.get(pk=request.pk)
+
+
+def export_downloaded(*, actor: User, request: PrivacyRequest, fmt: str) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="privacy_request.export_downloaded", target=request, data={"format": fmt})
+
+
+# --- Retention (SPEC G3) ----------------------------------------------------------------------------------------
+
+
+def retention_years() -> int:
+    return int(getattr(settings, "RETENTION_YEARS_AFTER_CONTRACT", 2))
+
+
+@dataclass
+class PurgeReport:
+    cutoff: date
+    candidates: int = 0
+    anonymised: int = 0
+    skipped_open: list[str] = field(default_factory=list)
+    erased: dict[str, int] = field(default_factory=dict)
+    would_anonymise: list[str] = field(default_factory=list)
+
+
+def retention_purge(*, today: date, dry_run: bool) -> PurgeReport:
+    """Anonymise the people whose last relation ended more than the retention period ago and who have nothing open.
+
+    Already anonymised people are skipped, so a second run does nothing; each person is one transaction.
+    """
+    from contracts.privacy_hooks import ended_before
+    from people.privacy_hooks import is_anonymised
+
+    cutoff = today - relativedelta(years=retention_years())
+    report = PurgeReport(cutoff=cutoff)
+    for person in Person.objects.filter(pk__in=ended_before(cutoff)).order_by("pk"):
+        if is_anonymised(person):
+            continue
+        report.candidates += 1
+        if _open_matters(person):
+            report.skipped_open.append(person.membership_number or str(person.public_id))
+            continue
+        if dry_run:
+            report.would_anonymise.append(person.membership_number or str(person.public_id))
+            continue
+        for user in _logins_of(person) or [None]:
+            outcome = erasure_execute(actor=None, subject=Subject(user=user, person=person), full=True)
+            for code, count in outcome["erased"].items():
+                report.erased[code] = report.erased.get(code, 0) + count
+        report.anonymised += 1
+    if not dry_run and report.anonymised:
+        with transaction.atomic():
+            record(
+                actor=None,
+                action="privacy.retention_purged",
+                data={"cutoff": cutoff, "anonymised": report.anonymised, "erased": report.erased},
+            )
+    return report
+
+
+def exports_expired_delete(*, dry_run: bool = False) -> int:
+    """Delete the copies no longer downloadable: an answer's export is kept 30 days, not for ever."""
+    expired = PrivacyRequest.objects.filter(export_expires_at__lt=timezone.now()).exclude(export_json_name="")
+    if dry_run:
+        return expired.count()
+    count = 0
+    for request in expired:
+        with transaction.atomic():
+            names = [request.export_json_name, request.export_pdf_name]
+            request.export_json_name = request.export_pdf_name = ""
+            request.save(update_fields=["export_json_name", "export_pdf_name", "updated_at"])
+            record(actor=None, action="privacy_request.export_deleted", target=request)
+            transaction.on_commit(lambda names=names: _delete_files([name for name in names if name]))
+        count += 1
+    return count
+
+
+def _open_matters(person: Person) -> list[str]:
+    matters = [m for hook in all_hooks() if hook.open_matters for m in hook.open_matters(person)]
+    open_privacy = PrivacyRequest.objects.filter(person=person, closed_at__isnull=True)
+    return matters + list(open_privacy.values_list("reference", flat=True))
+
+
+def _logins_of(person: Person) -> list[User]:
+    return list(User.objects.filter(profiles__person=person).distinct().order_by("pk"))

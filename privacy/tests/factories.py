@@ -1,0 +1,76 @@
+"""Builders for the privacy tests: a family with a login and a bank account, requests at any step."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from accounts.choices import ProfileKind
+from accounts.models import Profile
+from accounts.tests import factories as f
+from contracts.tests import factories as cf
+from people.models import BankAccount, Person
+from people.tests.factories import dependant, person
+from privacy.choices import IdentityMethod, RequestStatus, RightKind
+from privacy.models import PrivacyRequest, PrivacyRequestEvent, PrivacyRequestSequence
+
+IBAN = "FR7630006000011234567890189"
+OTHER_IBAN = "FR1420041010050500013M02606"
+
+
+@dataclass
+class Family:
+    holder: Person
+    profile: Profile
+    contract: object
+    child: Person
+
+
+def family(*, iban: str | None = IBAN, language: str = "en", ended: date | None = None, **person_fields) -> Family:
+    holder = person(**person_fields)
+    contract = cf.individual_contract(holder, **({"end_date": ended} if ended else {}))
+    principal = contract.affiliations.get()
+    if ended:
+        principal.end_date = ended
+        principal.save()
+    child = cf.dependant_of(principal, dependant(first_name="Léa", birth_date=date(2015, 3, 2)), end_date=ended)
+    account = f.user(language=language, email=holder.email, first_name=holder.first_name, last_name=holder.last_name)
+    profile = f.profile(ProfileKind.MEMBER, holder, account=account)
+    if iban:
+        BankAccount.objects.create(
+            person=holder, holder_name=holder.full_name, iban=iban, iban_last4=iban[-4:], valid_from=date(2022, 1, 1)
+        )
+    return Family(holder=holder, profile=profile, contract=contract, child=child)
+
+
+def privacy_request(
+    profile: Profile,
+    *,
+    kind: str = RightKind.ACCESS,
+    status: str = RequestStatus.IN_PROGRESS,
+    received_on: date | None = None,
+) -> PrivacyRequest:
+    """A request written directly at a given step (services are tested on their own)."""
+    received_on = received_on or timezone.localdate()
+    year = received_on.year
+    closed = status in (RequestStatus.ANSWERED, RequestStatus.REFUSED)
+    request = PrivacyRequest.objects.create(
+        reference=f"DPR-{year}-{PrivacyRequestSequence.take_next(year):06d}",
+        kind=kind,
+        user=profile.user,
+        profile=profile,
+        person=profile.person,
+        status=status,
+        identity_method=IdentityMethod.IBAN_DIGITS,
+        identity_verified_at=timezone.now(),
+        received_on=received_on,
+        due_on=received_on + timedelta(days=30),
+        closed_at=timezone.now() if closed else None,
+        refusal_reason="other" if status == RequestStatus.REFUSED else "",
+        idempotency_key=uuid.uuid4().hex,
+    )
+    PrivacyRequestEvent.objects.create(request=request, to_status=status)
+    return request
