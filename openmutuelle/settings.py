@@ -291,6 +291,9 @@ OTP_TOTP_ISSUER = INSURER["name"]
 # --- Business settings (rules that differ between insurers) ---------------------------
 ACCOUNT_GRACE_MONTHS = env_int("ACCOUNT_GRACE_MONTHS", 24)
 DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
+# Card payments (SPEC M4): the provider's hosted page; "sandbox" is the built-in one that speaks the same protocol.
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or None
 CLAIM_MAX_TOTAL_EUR = env_int("CLAIM_MAX_TOTAL_EUR", 500)  # online claims: bills under this total (seed 002)
 AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", VAR_DIR / "audit-head.log"))
 # API rate limits (SPEC X9): per login when authenticated, per client address otherwise.

@@ -494,8 +494,9 @@ def export_downloaded(*, actor: User, request: PrivacyRequest, fmt: str) -> None
 # --- Retention (SPEC G3) ----------------------------------------------------------------------------------------
 
 
-def retention_years() -> int:
-    return int(getattr(settings, "RETENTION_YEARS_AFTER_CONTRACT", 2))
+def retention_months() -> int:
+    """How long personal data is kept after the last contract ends (``DATA_RETENTION_MONTHS``, SPEC G3)."""
+    return int(settings.DATA_RETENTION_MONTHS)
 
 
 @dataclass
@@ -516,7 +517,7 @@ def retention_purge(*, today: date, dry_run: bool) -> PurgeReport:
     from contracts.privacy_hooks import ended_before
     from people.privacy_hooks import is_anonymised
 
-    cutoff = today - relativedelta(years=retention_years())
+    cutoff = today - relativedelta(months=retention_months())
     report = PurgeReport(cutoff=cutoff)
     for person in Person.objects.filter(pk__in=ended_before(cutoff)).order_by("pk"):
         if is_anonymised(person):

@@ -19,14 +19,19 @@ from django.utils import timezone
 
 from accounts.models import User
 from benefits.selectors import card_for
+from demo import identifiers
 from demo.accounts import STAFF_USERNAMES
 from demo.context import DemoContext, add_months, month_start
+from demo.data import FRENCH_CITIES
 from demo.members import holder_number
 from demo.network import professional_identifier
 from people.models import Person
-from professionals import services
+from people.services import Address
+from professionals import geo, services
 from professionals.choices import Decision, RejectionReason, TPDomain
+from providers.choices import ProfessionalKind, Specialty
 from providers.models import HealthProfessional
+from providers.services import agreement_create, professional_create
 
 SEED = "professionals-demo"
 CONSULTATION = Decimal("30.00")
@@ -161,8 +166,53 @@ def _conversation(professional, staff: User) -> None:
     )
 
 
+# Partners of the directory (M11) around the demo members' towns outside Paris: a GP, a dentist, a pharmacy and an
+# optician in each, so that a member searching near home finds someone.
+REGIONAL = (
+    (ProfessionalKind.PRACTITIONER, Specialty.GENERAL_PRACTICE, "Dr {surname}", "rpps"),
+    (ProfessionalKind.PRACTITIONER, Specialty.DENTISTRY, "Dr {surname}, chirurgien-dentiste", "rpps"),
+    (ProfessionalKind.FACILITY, Specialty.PHARMACY, "Pharmacie {surname}", "finess"),
+    (ProfessionalKind.FACILITY, Specialty.OPTICS, "Optique {surname}", "finess"),
+)
+
+
+def _regional_partners(ctx: DemoContext, rng: Random) -> int:
+    towns = sorted({(city, postcode) for city, postcode, _dept in FRENCH_CITIES if city != "Paris"})
+    made = 0
+    for town_index, (city, postcode) in enumerate(towns):
+        place = geo.locate(f"{city} {postcode}") or geo.locate(city)
+        if place is None:
+            continue
+        for kind_index, (kind, specialty, pattern, register) in enumerate(REGIONAL):
+            number = 500 + town_index * len(REGIONAL) + kind_index
+            identifier = (
+                {"rpps": identifiers.rpps(7_654_321 + number * 7_919)}
+                if register == "rpps"
+                else {"finess": identifiers.finess(postcode[:2], 300_000 + number * 131)}
+            )
+            professional = professional_create(
+                actor=None,
+                kind=kind,
+                name=pattern.format(surname=ctx.fake().last_name()),
+                specialty=specialty,
+                phone=identifiers.landline_phone(ctx.rng),
+                address=Address(line1=ctx.fake().street_address(), postal_code=postcode, city=city),
+                latitude=place.latitude + rng.uniform(-0.02, 0.02),
+                longitude=place.longitude + rng.uniform(-0.03, 0.03),
+                is_partner_network=True,
+                **identifier,
+            )
+            start = month_start(ctx.days_ago(180, 6 * 365))
+            agreement_create(
+                actor=None, professional=professional, number=f"TP{76_000_000 + number:08d}", start_date=start
+            )
+            made += 1
+    return made
+
+
 def build(ctx: DemoContext) -> None:
     rng = Random(SEED)  # noqa: S311 - reproducible demo data, not secrets
+    ctx.stats["professionals"] += _regional_partners(ctx, rng)
     professional = HealthProfessional.objects.get(rpps=professional_identifier(0)["rpps"])
     patients = _patients(ctx.today)
     if not patients:

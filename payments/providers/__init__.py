@@ -14,6 +14,9 @@ def provider_code() -> str:
 
 def get_provider() -> Provider:
     code = provider_code()
+    if code == "sandbox" and getattr(settings, "PRODUCTION", False):
+        # The sandbox accepts test cards: in production it would mark contributions paid for nothing.
+        raise ImproperlyConfigured("The sandbox payment provider takes no payment in production: set PAYMENT_PROVIDER.")
     if code == "sandbox":
         from payments.providers.sandbox import SandboxProvider
 

@@ -196,3 +196,18 @@ def test_a_second_click_takes_up_the_same_payment(family, call):
     first = client.post(reverse("contributions:pay", args=[call.public_id]))["Location"]
     second = client.post(reverse("contributions:pay", args=[call.public_id]))["Location"]
     assert PaymentIntent.objects.count() == 1 and first.split("/")[-2][:20] == second.split("/")[-2][:20]
+
+
+def test_the_sandbox_takes_no_payment_in_production(family, call, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from payments.providers import get_provider
+
+    client, checkout = start(family, call)
+    settings.PRODUCTION = True
+    assert client.get(checkout).status_code == 404
+    assert pay(client, checkout, "4242424242424242").status_code == 404
+    with pytest.raises(ImproperlyConfigured):
+        get_provider()
+    call.refresh_from_db()
+    assert call.status == CallStatus.ISSUED

@@ -100,7 +100,7 @@ def test_an_open_claim_or_request_holds_the_purge(old_family):
 
 def test_the_period_is_a_setting(old_family, settings):
     fam, _claim_, _document = old_family
-    settings.RETENTION_YEARS_AFTER_CONTRACT = 5
+    settings.DATA_RETENTION_MONTHS = 60
     purge()
     assert Person.objects.get(pk=fam.holder.pk).last_name == fam.holder.last_name
 

@@ -1,5 +1,5 @@
 """``manage.py retention_purge [--dry-run]``: anonymise the people whose last contract ended more than
-RETENTION_YEARS_AFTER_CONTRACT years ago (default 2) and who have nothing open (SPEC G3). Idempotent: a second run
+DATA_RETENTION_MONTHS months ago (default 24) and who have nothing open (SPEC G3). Idempotent: a second run
 finds nothing left to do. The audit trail is only appended to, so it still verifies afterwards."""
 
 from typing import Any
