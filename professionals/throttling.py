@@ -9,10 +9,9 @@ may override any limit: ``{"rights_user": (60, 3600)}``.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
+
+from core import throttling as counters
 
 # scope: (attempts allowed, window in seconds)
 DEFAULT_LIMITS = {
@@ -28,25 +27,13 @@ def _limit(scope: str) -> tuple[int, int]:
     return {**DEFAULT_LIMITS, **getattr(settings, "PROFESSIONALS_LIMITS", {})}[scope]
 
 
-def _key(scope: str, value: str) -> str:
-    return f"throttle:pro:{scope}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
-
-
 def _hit(scope: str, value: str) -> bool:
     limit, window = _limit(scope)
-    key = _key(scope, value)
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count <= limit
+    return counters.hit(f"pro:{scope}", value, limit=limit, window=window)
 
 
 def _exhausted(scope: str, value: str) -> bool:
-    limit, _window = _limit(scope)
-    return (cache.get(_key(scope, value)) or 0) >= limit
+    return counters.exhausted(f"pro:{scope}", value, limit=_limit(scope)[0])
 
 
 def _allowed(prefix: str, *, user_id: int | None, ip: str | None) -> bool:

@@ -7,10 +7,9 @@ until an account opens at their address, and from flooding the staff queue.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
+
+from core import throttling as counters
 
 # scope: (attempts allowed, window in seconds); a setting may override any of them.
 DEFAULT_LIMITS = {
@@ -24,28 +23,15 @@ def _limit(scope: str) -> tuple[int, int]:
     return {**DEFAULT_LIMITS, **getattr(settings, "REGISTRATION_LIMITS", {})}[scope]
 
 
-def _key(scope: str, value: str) -> str:
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]  # no address or number in clear in the cache
-    return f"throttle:{scope}:{digest}"
-
-
 def hit(scope: str, value: str) -> bool:
     """Count one attempt; True while the attempts in the current window stay within the limit."""
     limit, window = _limit(scope)
-    key = _key(scope, value)
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count <= limit
+    return counters.hit(scope, value, limit=limit, window=window)
 
 
 def exhausted(scope: str, value: str) -> bool:
     """Whether the limit is already reached, without counting an attempt."""
-    limit, _window = _limit(scope)
-    return (cache.get(_key(scope, value)) or 0) >= limit
+    return counters.exhausted(scope, value, limit=_limit(scope)[0])
 
 
 def registration_allowed(*, ip: str | None, number: str) -> bool:
