@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from privacy.services import exports_expired_delete, retention_purge
+from privacy.services.retention import exports_expired_delete, retention_purge
 
 
 class Command(BaseCommand):
