@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
+from django.db.models import F
+
 from contracts.choices import AffiliationRole, ContractKind
 from contracts.models import Affiliation, Contract
 from contributions.choices import LineBasis
@@ -131,7 +133,8 @@ def price(contract: Contract, start: date, end: date) -> list[Line]:
             if contract.effective_date <= last and (contract.end_date is None or contract.end_date >= first)
         )
         return [Line(LineBasis.FLAT, None, contract.number, covered, Decimal(tariff["monthly"]))] if covered else []
-    affiliations = contract.affiliations.select_related("person").order_by("principal_id", "start_date", "pk")
+    subscriber_first = F("principal_id").asc(nulls_first=True)  # NULLs sort last on PostgreSQL, first on SQLite
+    affiliations = contract.affiliations.select_related("person").order_by(subscriber_first, "start_date", "pk")
     if kind != "per_person":
         affiliations = affiliations.filter(role=AffiliationRole.SUBSCRIBER)
     lines = []

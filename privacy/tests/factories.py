@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import ProfileKind
@@ -57,6 +58,11 @@ def privacy_request(
     received_on = received_on or timezone.localdate()
     year = received_on.year
     closed = status in (RequestStatus.ANSWERED, RequestStatus.REFUSED)
+    with transaction.atomic():  # the yearly sequence is locked (select_for_update) until the request exists
+        return _privacy_request_create(profile, kind, status, received_on, year, closed)
+
+
+def _privacy_request_create(profile, kind, status, received_on, year, closed) -> PrivacyRequest:
     request = PrivacyRequest.objects.create(
         reference=f"DPR-{year}-{PrivacyRequestSequence.take_next(year):06d}",
         kind=kind,
