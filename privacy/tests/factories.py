@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from people.models import BankAccount, Person
 from people.tests.factories import dependant, person
 from privacy.choices import IdentityMethod, RequestStatus, RightKind
 from privacy.models import PrivacyRequest, PrivacyRequestEvent, PrivacyRequestSequence
+from privacy.services import due_date
 
 IBAN = "FR7630006000011234567890189"
 OTHER_IBAN = "FR1420041010050500013M02606"
@@ -73,7 +74,7 @@ def _privacy_request_create(profile, kind, status, received_on, year, closed) ->
         identity_method=IdentityMethod.IBAN_DIGITS,
         identity_verified_at=timezone.now(),
         received_on=received_on,
-        due_on=received_on + timedelta(days=30),
+        due_on=due_date(received_on),
         closed_at=timezone.now() if closed else None,
         refusal_reason="other" if status == RequestStatus.REFUSED else "",
         idempotency_key=uuid.uuid4().hex,
