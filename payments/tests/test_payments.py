@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from contributions import services as contribution_services
 from contributions.choices import CallStatus
 from contributions.models import ReceivedPayment
@@ -126,6 +127,8 @@ def test_a_bad_signature_changes_nothing(family, call, monkeypatch):
     assert _post(body, "").status_code == 400
     intent.refresh_from_db()
     assert intent.status == IntentStatus.PENDING and not ReceivedPayment.objects.exists()
+    # Anyone may post to the endpoint: unsigned posts are logged, never written to the audit trail.
+    assert not AuditEvent.objects.filter(action="payment_notification.refused").exists()
 
 
 def test_a_wrong_amount_is_refused(family, call, monkeypatch):
