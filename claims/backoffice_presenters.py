@@ -30,12 +30,6 @@ def queue_filters(params: QueryDict) -> tuple[QueueFilterForm, selectors.QueueFi
     )
 
 
-def query_without_page(params: QueryDict) -> str:
-    query = params.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _item_form(item, data=None) -> ItemAssessForm:
     initial = {
         "base_amount": item.base_amount,

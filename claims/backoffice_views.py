@@ -39,8 +39,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     claims = selectors.backoffice_queue(actor=request.profile, filters=filters)
     page = CappedPaginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     _shown(request, "claims_queue", page.object_list)
-    query = bp.query_without_page(request.GET)
-    return render(request, "claims/backoffice/queue.html", {"form": form, "page": page, "query": query})
+    return render(request, "claims/backoffice/queue.html", {"form": form, "page": page})
 
 
 def _review(request: HttpRequest, claim, *, forms=None, status: int = 200) -> HttpResponse:

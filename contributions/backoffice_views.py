@@ -40,12 +40,9 @@ def calls(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     _shown(request, "contribution_calls", page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "today": today,
         "generate_form": GenerateForm(initial={"quarter": str(services.Quarter.of(today))}),
         "unallocated": selectors.unallocated_payments().count(),

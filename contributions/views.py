@@ -46,7 +46,6 @@ def call_list(request: HttpRequest) -> HttpResponse:
         "summary": selectors.summary(calls),
         "today": paris_today(),
         "certificates": selectors.certificate_list(actor=profile).order_by("-year")[:5],
-        "query": f"contract={chosen.public_id}&" if chosen else "",
         "shows_contract": profile.kind != ProfileKind.MEMBER or len(contracts) > 1,
     }
     return render(request, "contributions/list.html", context)

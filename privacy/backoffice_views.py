@@ -21,14 +21,6 @@ from privacy.choices import RequestStatus
 from privacy.forms import AnswerForm, ExtendForm, IdentityForm, QueueFilterForm, RefuseForm
 from privacy.selectors import PRIVACY_ROLES
 
-
-def query_without_page(request: HttpRequest) -> str:
-    """The filters of the page, for the pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 PAGE_SIZE = 25
 privacy_staff = staff_role_required(*PRIVACY_ROLES)
 
@@ -46,9 +38,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(selectors.request_queue(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     evidence.staff_read(actor=request.user, reason="privacy_request_queue", shown=page.object_list)
-    return render(
-        request, "privacy/backoffice/queue.html", {"form": form, "page": page, "query": query_without_page(request)}
-    )
+    return render(request, "privacy/backoffice/queue.html", {"form": form, "page": page})
 
 
 def _detail_context(item, **forms) -> dict:

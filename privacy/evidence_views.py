@@ -18,14 +18,6 @@ from privacy import evidence, pdf, selectors
 from privacy.forms import AccessLogFilterForm, EvidenceFilterForm
 from privacy.selectors import PRIVACY_ROLES, Period
 
-
-def query_without_page(request: HttpRequest) -> str:
-    """The filters of the page, for the pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 PAGE_SIZE = 30
 privacy_staff = staff_role_required(*PRIVACY_ROLES)
 
@@ -65,7 +57,7 @@ def accesses(request: HttpRequest) -> HttpResponse:
         {"event": event, "person": names.get(event.id, ""), "shown": len(event.data.get("shown", []))}
         for event in page.object_list
     ]
-    context = {"form": form, "page": page, "rows": rows, "query": query_without_page(request)}
+    context = {"form": form, "page": page, "rows": rows}
     return render(request, "privacy/backoffice/accesses.html", context)
 
 
@@ -114,7 +106,7 @@ def _evidence(request: HttpRequest):
 def evidence_search(request: HttpRequest) -> HttpResponse:
     form, _data, events = _evidence(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": query_without_page(request)}
+    context = {"form": form, "page": page}
     return render(request, "privacy/backoffice/evidence.html", context)
 
 

@@ -33,18 +33,12 @@ def _shown(request: HttpRequest, reason: str, rows) -> None:
         record(actor=request.user, action=ACCESS_ACTION, data={"reason": reason, "shown": ids}, profile="staff")
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @invoice_staff
 def queue(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET or {"status": "received"})
     page = Paginator(selectors.invoice_queue(filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     _shown(request, "tp_invoice_queue", page.object_list)
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    context = {"form": form, "page": page}
     return render(request, "professionals/backoffice/queue.html", context)
 
 
@@ -81,7 +75,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     groups = selectors.payable_groups()
     _shown(request, "tp_payables", [invoice for group in groups for invoice in group.invoices])
     page = Paginator(selectors.staff_payment_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"groups": groups, "page": page, "today": timezone.localdate(), "query": ""}
+    context = {"groups": groups, "page": page, "today": timezone.localdate()}
     return render(request, "professionals/backoffice/payments.html", context)
 
 
@@ -126,7 +120,7 @@ def message_queue(request: HttpRequest) -> HttpResponse:
     form = MessageStatusForm(request.GET or {"status": "open"})
     status = form.cleaned_data["status"] if form.is_valid() else ""
     page = Paginator(selectors.message_queue(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    context = {"form": form, "page": page}
     return render(request, "professionals/backoffice/messages.html", context)
 
 

@@ -17,15 +17,9 @@ from professionals.forms import NetworkSearchForm
 PAGE_SIZE = 10
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def search(request: HttpRequest) -> HttpResponse:
     form = NetworkSearchForm(request.GET or None)
-    context = {"form": form, "places": geo.place_names(), "query": _query_without_page(request)}
+    context = {"form": form, "places": geo.place_names()}
     status = 200
     if form.is_bound and form.is_valid():
         user_id = request.user.pk if request.user.is_authenticated else None

@@ -26,12 +26,6 @@ PAGE_SIZE = 20
 professional_only = profile_required(ProfileKind.PROFESSIONAL)
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @professional_only
 def invoices(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET or None)
@@ -41,7 +35,6 @@ def invoices(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "totals": selectors.invoice_totals(rows),
-        "query": _query_without_page(request),
     }
     return render(request, "professionals/invoices.html", context, status=400 if form.errors else 200)
 
@@ -55,7 +48,7 @@ def invoice(request: HttpRequest, public_id) -> HttpResponse:
 @professional_only
 def payments(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.payment_list(actor=request.profile), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "professionals/payments.html", {"page": page, "query": ""})
+    return render(request, "professionals/payments.html", {"page": page})
 
 
 @professional_only
@@ -113,7 +106,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             return redirect("professionals:message", public_id=sent.public_id)
     page = Paginator(selectors.message_list(actor=request.profile), PAGE_SIZE).get_page(request.GET.get("page"))
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "professionals/contact.html", {"form": form, "page": page, "query": ""}, status=status)
+    return render(request, "professionals/contact.html", {"form": form, "page": page}, status=status)
 
 
 def _message_page(request: HttpRequest, message: ContactMessage, form: ReplyForm, status: int = 200) -> HttpResponse:
