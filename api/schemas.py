@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, field_validator
 
 from accounts.models import Profile
@@ -42,6 +43,21 @@ class ValidationErrorOut(ErrorOut):
 # The errors any authenticated endpoint may answer, for the OpenAPI document.
 CALL_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
 OBJECT_ERRORS = {**CALL_ERRORS, 404: ErrorOut}
+
+# A PDF download: ``@router.get(..., response={200: None, **OBJECT_ERRORS}, openapi_extra=PDF_RESPONSE)``.
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The PDF, as an attachment.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+def paged(page_size: int = 20):
+    """Every list endpoint pages the same way: ``?page=N&page_size=M``, at most 100 rows a page."""
+    return paginate(PageNumberPagination, page_size=page_size, max_page_size=100)
 
 
 class ProfileChoiceOut(Schema):

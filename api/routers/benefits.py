@@ -11,25 +11,13 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, PDF_RESPONSE, paged
 from benefits import pdf, selectors
 from claims.models import CareItem
 from contracts.pdf import attachment_response, document_filename
 
 router = Router(tags=["benefits"])
-
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-PDF_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The PDF, as an attachment.",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
 
 
 class PaidItemOut(Schema):
@@ -111,7 +99,7 @@ class CardOut(Schema):
 
 
 @router.get("/benefits", response={200: list[PaidItemOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def benefits(request: HttpRequest):
     """The care items paid to the caller (and their family), last paid first."""
     return selectors.paid_items(actor=request.auth.profile)

@@ -17,13 +17,12 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django_countries import countries
 from ninja import Field, Form, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 from pydantic import ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from api.errors import error_response
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, ValidationErrorOut
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, ValidationErrorOut, paged
 from claims import conf, currency, eligibility, selectors, services, uploads
 from claims.eligibility import ItemInput, Problem
 from claims.explanations import explain
@@ -34,8 +33,6 @@ from core.middleware import current_request_context
 
 router = Router(tags=["claims"])
 
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 FILE_FIELD = re.compile(r"^item(\d{1,2})_doc(\d{1,2})$")
 FORBIDDEN_CODES = {"not_member", "suspended", "read_only"}
 
@@ -296,7 +293,7 @@ def _idempotency_key(request: HttpRequest) -> str:
 
 
 @router.get("/claims", response={200: list[ClaimSummaryOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def claims(request: HttpRequest):
     """The caller's claims, newest first: a member's own and their family's; other profiles see none."""
     return selectors.claim_list(actor=request.auth.profile)

@@ -12,11 +12,10 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from accounts.choices import ProfileKind
 from api.errors import ApiError, ErrorCode
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, InputSchema
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, PDF_RESPONSE, InputSchema, paged
 from companies import selectors, services
 from companies.affiliations import employee_affiliate
 from companies.forms import AffiliateForm, EndAffiliationForm
@@ -24,17 +23,6 @@ from companies.permissions import WriteRefused, access_employee, require_space_w
 from contracts import pdf
 
 router = Router(tags=["companies"])
-
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
-PDF_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The PDF, as an attachment.",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
 
 
 class CompanyOut(Schema):
@@ -149,7 +137,7 @@ def company_information(request: HttpRequest):
 
 
 @router.get("/company/clients", response={200: list[CompanyOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged(page_size=25)
 def company_clients(request: HttpRequest):
     """The companies holding a contract the caller sees: its own, or an agent's clients (SPEC E7)."""
     profile = _space(request)
@@ -161,7 +149,7 @@ def company_clients(request: HttpRequest):
 
 
 @router.get("/company/employees", response={200: list[EmployeeOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged(page_size=25)
 def employee_list(request: HttpRequest, filters: Query[EmployeeFilters]):
     """Employees (an agent: every insured holder), one row per contract, filtered and sorted as on the website."""
     profile = _space(request)

@@ -4,16 +4,12 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
 
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, BeneficiaryOut, ContractOut
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, BeneficiaryOut, ContractOut, paged
 from contracts.models import Contract
 from contracts.selectors import contract_covered, contract_get, contract_list
 
 router = Router(tags=["contracts"])
-
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 
 def _visible_contract(request: HttpRequest, public_id: UUID) -> Contract:
@@ -24,7 +20,7 @@ def _visible_contract(request: HttpRequest, public_id: UUID) -> Contract:
 
 
 @router.get("", response={200: list[ContractOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def contracts(request: HttpRequest):
     """The contracts the caller's profile may see: a member's own, a company's collective ones, an agent's mandated
     ones; a health professional sees none."""
@@ -38,7 +34,7 @@ def contract_detail(request: HttpRequest, public_id: UUID):
 
 
 @router.get("/{public_id}/beneficiaries", response={200: list[BeneficiaryOut], **OBJECT_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def contract_beneficiaries(request: HttpRequest, public_id: UUID):
     """The people covered under a contract that the caller may see (a member: self and dependants)."""
     return contract_covered(actor=request.auth.profile, contract=_visible_contract(request, public_id))

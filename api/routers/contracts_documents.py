@@ -14,13 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile
 from api.auth import ANY_AUTH, ApiActor
 from api.errors import ApiError, ErrorCode
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, ErrorOut, ValidationErrorOut
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, PDF_RESPONSE, ErrorOut, ValidationErrorOut, paged
 from content import selectors as content_selectors
 from content.choices import FaqCategory
 from content.models import FaqEntry, LibraryDocument
@@ -31,17 +30,7 @@ from contracts.selectors import certificate_subscriber_get, contract_get
 
 router = Router()
 
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 PUBLIC_ERRORS = {401: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
-PDF_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The PDF, as an attachment.",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
 
 
 # --- Access ---------------------------------------------------------------------------------------
@@ -328,7 +317,7 @@ class FaqFilters(Schema):
 
 
 @router.get("/faq", auth=None, response={200: list[FaqOut], **PUBLIC_ERRORS}, tags=["help"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def faq_search(request: HttpRequest, filters: Query[FaqFilters]):
     """The published questions and answers, in the request's language (public)."""
     return content_selectors.faq_search(query=filters.q, category=filters.category or "")

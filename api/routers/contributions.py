@@ -9,28 +9,16 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from api.errors import ApiError, ErrorCode
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, PDF_RESPONSE, paged
 from contracts.pdf import attachment_response, document_filename
 from contributions import pdf, selectors
 from contributions.models import ContributionCall
 from contributions.payments import card_payment_start
 
 router = Router(tags=["contributions"])
-
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-PDF_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The PDF, as an attachment.",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
 
 
 class CallOut(Schema):
@@ -69,7 +57,7 @@ def _call(request: HttpRequest, public_id: UUID) -> ContributionCall:
 
 
 @router.get("/contributions/calls", response={200: list[CallOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def contribution_calls(request: HttpRequest):
     """The calls for contributions the caller sees, latest period first."""
     return selectors.call_list(actor=request.auth.profile)

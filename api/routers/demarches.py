@@ -15,12 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Header, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from accounts.models import Profile
 from api.errors import ApiError, ErrorCode, error_response
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, paged
 from demarches import kind_forms, kinds, selectors, services, uploads
 from demarches.choices import RequestStatus
 from demarches.downloads import attachment_response
@@ -29,8 +28,6 @@ from demarches.permissions import AUTHOR_PROFILE_KINDS, access_attachment, acces
 
 router = Router(tags=["requests"])
 
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _ENGINE_FIELDS = {"kind": "kind", "attachments": "attachments", "idempotency_key": IDEMPOTENCY_HEADER}
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -225,7 +222,7 @@ def request_kinds(request: HttpRequest):
 
 
 @router.get("/requests", response={200: list[RequestOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def request_list(request: HttpRequest, status: str | None = None):
     """The requests sent in the caller's profile, newest first; `status` filters (in_progress, awaiting_return,
     validated, rejected)."""

@@ -13,13 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest
 from ninja import Field, Header, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile
 from api.errors import ApiError, ErrorCode, error_response
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, InputSchema
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, InputSchema, paged
 from contracts.pdf import attachment_response
 from privacy import selectors, services
 from privacy.choices import IdentityMethod, RightKind
@@ -60,8 +59,6 @@ EXPORT_SCHEMA = {
 }
 
 USER_KINDS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT, ProfileKind.PROFESSIONAL)
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 
 class EventOut(Schema):
@@ -110,7 +107,7 @@ def _own(request: HttpRequest, public_id: UUID) -> PrivacyRequest:
 
 
 @router.get("/privacy/requests", response={200: list[PrivacyRequestOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def privacy_request_list(request: HttpRequest):
     """The rights requests filed in the caller's profile, newest first."""
     return selectors.my_requests(profile=_profile(request)).prefetch_related("events")

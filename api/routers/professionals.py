@@ -14,11 +14,10 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
 from api.errors import ApiError, ErrorCode
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, InputSchema
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, InputSchema, paged
 from core.middleware import client_ip
 from professionals import selectors, services
 from professionals.choices import InvoiceStatus
@@ -27,9 +26,6 @@ from professionals.models import Invoice
 from professionals.permissions import access_invoice, access_payment
 
 router = Router(tags=["professionals"])
-
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 
 class PaymentRefOut(Schema):
@@ -90,7 +86,7 @@ class InvoiceFilterIn(Schema):
 
 
 @router.get("/professional/invoices", response={200: list[InvoiceOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def professional_invoices(request: HttpRequest, filters: Query[InvoiceFilterIn]):
     """The third-party-payment invoices the caller sent, last received first; filter by status and care dates."""
     wanted = selectors.InvoiceFilters(
@@ -108,7 +104,7 @@ def professional_invoice(request: HttpRequest, public_id: UUID):
 
 
 @router.get("/professional/payments", response={200: list[PaymentOut], **CALL_ERRORS})
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paged()
 def professional_payments(request: HttpRequest):
     """The payments made to the caller, last first."""
     return selectors.payment_list(actor=request.auth.profile)
