@@ -23,6 +23,7 @@ from contracts.choices import AffiliationRole, GuaranteeBasis
 from contracts.models import Affiliation, GuaranteeLine
 from documents.pdf import PARIS
 from people.models import BankAccount
+from people.selectors import current_bank_accounts
 
 # The domains printed on the card, in the order professionals expect them.
 TP_DOMAINS = ("PHAR", "MED", "LABO", "RADL", "AUXM", "HOSP", "OPTI", "DENT", "AUDI", "TRSP")
@@ -120,17 +121,8 @@ class Payable:
 def payables() -> list[Payable]:
     """Every payable claim with the account it would be paid to: three queries whatever their number."""
     claims = list(payable_claims().exclude(payment_line__isnull=False))
-    accounts = current_accounts({claim.member_id for claim in claims})
+    accounts = current_bank_accounts({claim.member_id for claim in claims})
     return [Payable(claim, accounts.get(claim.member_id)) for claim in claims]
-
-
-def current_accounts(person_ids) -> dict[int, BankAccount]:
-    """Each person's current account (``valid_to`` empty; the latest if several)."""
-    found: dict[int, BankAccount] = {}
-    rows = BankAccount.objects.filter(person_id__in=person_ids, valid_to__isnull=True).order_by("valid_from", "pk")
-    for account in rows:
-        found[account.person_id] = account
-    return found
 
 
 def batch_list() -> QuerySet[PaymentBatch]:

@@ -19,7 +19,7 @@ from contracts.models import Affiliation, Contract
 from contracts.selectors import affiliation_list, contract_list
 from members.choices import PREFERENCE_DEFAULTS, PreferenceCode, PreferenceSource
 from members.models import DeathBenefitDesignation, PreferenceChange
-from people.models import BankAccount, Person, ReferenceSalary
+from people.models import Person, ReferenceSalary
 
 HISTORY_LENGTH = 50
 
@@ -34,11 +34,6 @@ def member_person(profile: Profile | None) -> Person | None:
 def is_editable(person: Person) -> bool:
     """Confidential records (SPEC X8) and deceased persons are managed by the insurer only."""
     return not person.is_confidential and person.death_date is None
-
-
-def current_bank_account(person: Person) -> BankAccount | None:
-    """The account in force (or about to be, when changed again the same day)."""
-    return person.bank_accounts.filter(valid_to__isnull=True).order_by("-valid_from", "-pk").first()
 
 
 def current_reference_salary(person: Person) -> ReferenceSalary | None:

@@ -32,6 +32,7 @@ from members import selectors, stepup
 from members.choices import PREFERENCE_DEFAULTS, UNSUBSCRIBABLE, ClauseType, PreferenceSource
 from members.models import DeathBenefitDesignation, PreferenceChange
 from members.tokens import PendingEmailChange, unsubscribe_payload
+from people import selectors as people_selectors
 from people.models import BankAccount, Person
 from people.services import Address, bank_account_add, nir_clean
 
@@ -158,7 +159,7 @@ def _addresses(user: User | None, person: Person) -> list[str]:
 def _next_valid_from(person: Person) -> date:
     """Today, or the day after the account in force starts when it was itself changed today or later."""
     today = timezone.localdate()
-    current = selectors.current_bank_account(person)
+    current = people_selectors.current_bank_account(person)
     if current is not None and current.valid_from >= today:
         return current.valid_from + timedelta(days=1)
     return today

@@ -26,6 +26,7 @@ from members import request_forms, selectors, services, stepup
 from members.choices import ClauseType, PreferenceSource
 from members.forms import BankAccountForm, ContactForm, EmailChangeForm, PreferencesForm, add_errors, payload_of
 from members.request_kinds import IbanChangeForm
+from people import selectors as people_selectors
 
 SENT = gettext_lazy("Your request has been sent. We will tell you by email when it has been processed.")
 
@@ -137,7 +138,7 @@ def personal(request: HttpRequest) -> HttpResponse:
 
 
 def _personal_context(request: HttpRequest, person, contact_form, email_form) -> dict:
-    account = selectors.current_bank_account(person)
+    account = people_selectors.current_bank_account(person)
     welfare = selectors.welfare_contracts(actor=request.profile).exists()
     return {
         "person": person,
@@ -168,7 +169,7 @@ def bank_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not by_request and _apply(form, lambda: _change_iban_now(request, person, form)):
         messages.success(request, _("Your new bank account is saved. We have told you by email."))
         return redirect("members:personal")
-    account = selectors.current_bank_account(person)
+    account = people_selectors.current_bank_account(person)
     context = {"form": form, "by_request": by_request, "iban_masked": mask_iban(account.iban) if account else ""}
     return render(request, "members/bank_account.html", context)
 

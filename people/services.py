@@ -25,6 +25,7 @@ from core.identifiers import normalise_iban, validate_nir
 from core.validation import check_format, field_error, validate_row
 from people.choices import Sex
 from people.models import Agent, BankAccount, Company, Person, ReferenceSalary
+from people.selectors import current_bank_account
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -199,10 +200,6 @@ def _bic_for(iban: str, bic: str) -> str:
         raise field_error("bic", _("This BIC is not valid."), code="invalid") from exc
 
 
-def _current_account(owner: Person | Company) -> BankAccount | None:
-    return owner.bank_accounts.filter(valid_to__isnull=True).order_by("-valid_from").first()
-
-
 def _close_account(account: BankAccount, *, before: date) -> None:
     """End the owner's current account the day before the new one starts: one account in force at a time."""
     if account.valid_from >= before:
@@ -241,7 +238,7 @@ def bank_account_add(
         **{owner_field: owner},
     )
     validate_row(account)
-    previous = _current_account(owner)
+    previous = current_bank_account(owner)
     if previous:
         _close_account(previous, before=valid_from)
     account.save()

@@ -23,6 +23,7 @@ from core.identifiers import mask_iban
 from members import selectors, services
 from members.choices import PreferenceSource
 from members.forms import BankAccountForm, ContactForm, EmailChangeForm
+from people import selectors as people_selectors
 from people.models import Person
 
 router = Router(tags=["member"])
@@ -157,7 +158,7 @@ def _valid(form) -> Any:
 
 
 def _person_out(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
-    account = selectors.current_bank_account(person)
+    account = people_selectors.current_bank_account(person)
     return {
         "id": person.public_id,
         **{name: getattr(person, name) for name in ("membership_number", "civility", "last_name", "birth_name")},

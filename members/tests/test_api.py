@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from members import selectors
 from members.choices import PreferenceCode
 from members.tests.conftest import IBAN, OTHER_IBAN, member_of
+from people import selectors as people_selectors
 from people.models import BankAccount
 from people.services import bank_account_add
 from people.tests.factories import company
@@ -89,7 +90,7 @@ def test_bank_account_put_requires_the_password_and_a_valid_iban(family, api, dj
         done = api("put", "/bank-account", {"iban": OTHER_IBAN, "password": f.PASSWORD})
     assert done.status_code == 200 and done.json()["iban_masked"] == "FR14 •••• •••• 2606"
     assert done.json()["holder_name"] == family.holder.full_name
-    assert selectors.current_bank_account(family.holder).iban == OTHER_IBAN
+    assert people_selectors.current_bank_account(family.holder).iban == OTHER_IBAN
     assert mail.outbox and "FR14 •••• •••• 2606" in mail.outbox[-1].body
 
 

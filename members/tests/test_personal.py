@@ -21,6 +21,7 @@ from demarches.services import request_validate
 from members import selectors, services
 from members.tests.conftest import IBAN, OTHER_IBAN, links_in, member_of, pdf
 from members.tokens import PendingEmailChange
+from people import selectors as people_selectors
 from people.models import BankAccount, Person
 from people.services import bank_account_add
 from people.tests.factories import person
@@ -225,7 +226,7 @@ def test_iban_change_applies_at_once_and_tells_the_old_address(with_account, dja
     with django_capture_on_commit_callbacks(execute=True):
         response = change_iban(with_account.client)
     assert response.status_code == 302
-    current = selectors.current_bank_account(with_account.holder)
+    current = people_selectors.current_bank_account(with_account.holder)
     assert current.iban == IBAN and current.valid_from == timezone.localdate()
     assert BankAccount.objects.get(iban_last4="2606").valid_to == timezone.localdate() - timedelta(days=1)
     notice = mail.outbox[-1]
@@ -238,7 +239,7 @@ def test_a_second_change_the_same_day_takes_effect_the_next_day(with_account, dj
     change_iban(with_account.client)
     response = change_iban(with_account.client, iban="DE89370400440532013000")
     assert response.status_code == 302
-    assert selectors.current_bank_account(with_account.holder).iban == "DE89370400440532013000"
+    assert people_selectors.current_bank_account(with_account.holder).iban == "DE89370400440532013000"
 
 
 def test_wrong_passwords_are_throttled(with_account):
@@ -267,7 +268,7 @@ def test_a_collective_only_member_changes_the_iban_through_a_request(
     assert not BankAccount.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         request_validate(actor=staff_user, request=request)
-    assert selectors.current_bank_account(welfare_member.person).iban == IBAN
+    assert people_selectors.current_bank_account(welfare_member.person).iban == IBAN
     notice = next(message for message in mail.outbox if "FR76 •••• •••• 0189" in message.body)
     assert notice.to == [welfare_member.person.email, welfare_member.profile.user.email]
 
