@@ -7,10 +7,12 @@ import io
 from datetime import date
 
 import qrcode
+from django.http import HttpResponse
 from django.utils import formats, translation
 from django.utils.translation import gettext_noop
 
 from benefits.selectors import Card, Statement
+from contracts.pdf import attachment_response, document_filename
 from core.identifiers import mask_iban
 from documents.pdf import paris_today, render_pdf
 
@@ -80,3 +82,16 @@ def month_label(month: date, language: str) -> str:
 
 def today() -> date:
     return paris_today()
+
+
+def statement_attachment(*, statement: Statement, person, language: str) -> HttpResponse:
+    """The statement PDF as a download (the member's page and the API)."""
+    content = statement_pdf(statement=statement, person=person, language=language)
+    return attachment_response(content, document_filename(STATEMENT_NAME, f"{statement.month:%Y-%m}", language))
+
+
+def card_attachment(*, card: Card, language: str) -> HttpResponse:
+    """The card PDF as a download (the member's page and the API)."""
+    return attachment_response(
+        card_pdf(card=card, language=language), document_filename(CARD_NAME, card.member_number, language)
+    )

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from accounts.choices import ProfileKind
 from accounts.decorators import profile_required
 from benefits import pdf, selectors
-from contracts.pdf import attachment_response, document_filename
 
 PAGE_SIZE = 20
 
@@ -26,9 +25,7 @@ def statement(request: HttpRequest, year: int, month: int) -> HttpResponse:
     found = selectors.statement_for(actor=request.profile, year=year, month=month)
     if found is None:
         raise Http404
-    language = request.user.language
-    content = pdf.statement_pdf(statement=found, person=request.profile.person, language=language)
-    return attachment_response(content, document_filename(pdf.STATEMENT_NAME, f"{year}-{month:02d}", language))
+    return pdf.statement_attachment(statement=found, person=request.profile.person, language=request.user.language)
 
 
 def _card(request: HttpRequest) -> selectors.Card | None:
@@ -47,6 +44,4 @@ def card_pdf(request: HttpRequest) -> HttpResponse:
     found = _card(request)
     if found is None:
         raise Http404
-    language = request.user.language
-    content = pdf.card_pdf(card=found, language=language)
-    return attachment_response(content, document_filename(pdf.CARD_NAME, found.member_number, language))
+    return pdf.card_attachment(card=found, language=request.user.language)

@@ -15,7 +15,6 @@ from ninja import Field, Router, Schema
 from api.schemas import CALL_ERRORS, OBJECT_ERRORS, PDF_RESPONSE, paged
 from benefits import pdf, selectors
 from claims.models import CareItem
-from contracts.pdf import attachment_response, document_filename
 
 router = Router(tags=["benefits"])
 
@@ -114,9 +113,7 @@ def benefit_statement(request: HttpRequest, year: int, month: int):
     found = selectors.statement_for(actor=profile, year=year, month=month)
     if found is None:
         raise Http404
-    language = request.auth.user.language
-    content = pdf.statement_pdf(statement=found, person=profile.person, language=language)
-    return attachment_response(content, document_filename(pdf.STATEMENT_NAME, f"{year}-{month:02d}", language))
+    return pdf.statement_attachment(statement=found, person=profile.person, language=request.auth.user.language)
 
 
 def _card(request: HttpRequest) -> selectors.Card:
@@ -136,8 +133,4 @@ def card(request: HttpRequest):
 @router.get("/card.pdf", response={200: None, **OBJECT_ERRORS}, openapi_extra=PDF_RESPONSE)
 def card_pdf(request: HttpRequest):
     """The card as PDF, in the caller's language."""
-    found = _card(request)
-    language = request.auth.user.language
-    return attachment_response(
-        pdf.card_pdf(card=found, language=language), document_filename(pdf.CARD_NAME, found.member_number, language)
-    )
+    return pdf.card_attachment(card=_card(request), language=request.auth.user.language)
