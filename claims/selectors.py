@@ -248,6 +248,6 @@ def payable_claims() -> QuerySet[Claim]:
     """Validated (wholly or partly) claims with something to pay and not paid yet: for the payment batches."""
     return (
         Claim.objects.filter(status__in=PAYABLE, paid_at__isnull=True, total_reimbursed__gt=0)
-        .select_related("member", "beneficiary", "contract")
+        .select_related("member", "beneficiary", "contract", "submitted_by")
         .order_by("decided_at", "pk")
     )

@@ -27,7 +27,7 @@ def notify(claim: Claim, template: str, **extra) -> None:
         "status": claim.status,
         "status_label": ClaimStatus(claim.status).label,
         "reason_label": RefusalReason(claim.rejection_reason).label if claim.rejection_reason else "",
-        "items": list(claim.items.select_related("category").order_by("position")),
+        "items": claim.items.select_related("category").order_by("position"),  # read only by templates that list them
         "total_claimed": claim.total_claimed,
         "total_reimbursed": claim.total_reimbursed,
         "note": claim.originals_note if template == "claim_originals" else claim.decision_note,
