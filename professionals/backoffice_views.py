@@ -16,28 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_role_required
-from audit.services import ACCESS_ACTION, record, record_access
-from professionals import selectors, services
-from professionals.forms import DecideForm, InvoiceFilterForm, MessageStatusForm, PaymentForm, ReplyForm
+from audit.services import record_access
+from backoffice.services import personal_data_viewed
+from professionals import selectors, services, threads
+from professionals.forms import DecideForm, InvoiceFilterForm, MessageStatusForm, PaymentForm
 from professionals.permissions import access_invoice_for_staff, access_message_for_staff, access_payment_for_staff
-from professionals.views import attachment_response
 
 PAGE_SIZE = 20
 invoice_staff = staff_role_required(*selectors.INVOICE_ROLES)
 message_staff = staff_role_required(*selectors.MESSAGE_ROLES)
 
 
-def _shown(request: HttpRequest, reason: str, rows) -> None:
-    ids = [str(row.public_id) for row in rows]
-    if ids:
-        record(actor=request.user, action=ACCESS_ACTION, data={"reason": reason, "shown": ids}, profile="staff")
-
-
 @invoice_staff
 def queue(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET or {"status": "received"})
     page = Paginator(selectors.invoice_queue(filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    _shown(request, "tp_invoice_queue", page.object_list)
+    personal_data_viewed(actor=request.user, reason="tp_invoice_queue", shown=page.object_list)
     context = {"form": form, "page": page}
     return render(request, "professionals/backoffice/queue.html", context)
 
@@ -73,7 +67,8 @@ def decide(request: HttpRequest, public_id) -> HttpResponse:
 @invoice_staff
 def payments(request: HttpRequest) -> HttpResponse:
     groups = selectors.payable_groups()
-    _shown(request, "tp_payables", [invoice for group in groups for invoice in group.invoices])
+    shown = [invoice for group in groups for invoice in group.invoices]
+    personal_data_viewed(actor=request.user, reason="tp_payables", shown=shown)
     page = Paginator(selectors.staff_payment_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"groups": groups, "page": page, "today": timezone.localdate()}
     return render(request, "professionals/backoffice/payments.html", context)
@@ -124,27 +119,15 @@ def message_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "professionals/backoffice/messages.html", context)
 
 
-def _message_page(request: HttpRequest, message, form: ReplyForm, status: int = 200) -> HttpResponse:
-    record_access(actor=request.user, target=message, reason="pro_message", profile="staff")
-    context = {"message": message, "replies": selectors.message_replies(message), "form": form}
-    return render(request, "professionals/backoffice/message.html", context, status=status)
-
-
 @message_staff
 def message(request: HttpRequest, public_id) -> HttpResponse:
-    return _message_page(request, access_message_for_staff(actor=request.profile, public_id=public_id), ReplyForm())
+    return threads.page(request, access_message_for_staff(actor=request.profile, public_id=public_id), threads.STAFF)
 
 
 @message_staff
 @require_POST
 def message_reply(request: HttpRequest, public_id) -> HttpResponse:
-    found = access_message_for_staff(actor=request.profile, public_id=public_id)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        return _message_page(request, found, form, status=400)
-    services.message_reply(actor=request.user, message=found, body=form.cleaned_data["body"], from_staff=True)
-    messages.success(request, _("Your answer is sent; the professional is told by email."))
-    return redirect("professionals_backoffice:message", public_id=found.public_id)
+    return threads.reply(request, access_message_for_staff(actor=request.profile, public_id=public_id), threads.STAFF)
 
 
 @message_staff
@@ -153,4 +136,4 @@ def message_attachment(request: HttpRequest, public_id) -> HttpResponse:
     if not found.attachment_name:
         raise Http404
     record_access(actor=request.user, target=found, reason="pro_message_document", profile="staff")
-    return attachment_response(found)
+    return threads.attachment_response(found)

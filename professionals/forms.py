@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from demarches.uploads import ACCEPT_ATTRIBUTE
 from professionals import geo, selectors
-from professionals.choices import Decision, InvoiceStatus, RejectionReason
+from professionals.choices import Decision, InvoiceStatus, MessageStatus, RejectionReason
 from professionals.selectors import InvoiceFilters
 from providers.choices import Specialty
 from providers.models import HealthProfessional
@@ -147,7 +147,7 @@ class PaymentForm(forms.Form):
 class MessageStatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("All")), ("open", _("Waiting for our answer")), ("answered", _("Answered"))],
+        choices=[("", _("All")), *MessageStatus.choices],
         required=False,
     )
 

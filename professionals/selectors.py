@@ -44,6 +44,11 @@ def _as_uuid(value: UUID | str) -> UUID | None:
         return None
 
 
+def _open_on(on: date) -> Q:
+    """Rows (agreements, affiliations) in force on ``on``: started, and not ended before."""
+    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
 def professional_of(actor: Profile | None) -> HealthProfessional | None:
     """The professional record a profile acts for; None for every other kind of profile."""
     if actor is None or actor.kind != ProfileKind.PROFESSIONAL or not actor.professional_id:
@@ -53,9 +58,7 @@ def professional_of(actor: Profile | None) -> HealthProfessional | None:
 
 def has_agreement_in_force(professional: HealthProfessional, on: date | None = None) -> bool:
     """Whether a third-party-payment agreement binds the professional today: without one, no rights check."""
-    on = on or timezone.localdate()
-    agreements = TPAgreement.objects.filter(professional=professional, start_date__lte=on)
-    return agreements.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).exists()
+    return TPAgreement.objects.filter(_open_on(on or timezone.localdate()), professional=professional).exists()
 
 
 # --- Invoices and payments (H1) --------------------------------------------------------------------
@@ -195,11 +198,7 @@ def message_list(*, actor: Profile | None) -> QuerySet[ContactMessage]:
     professional = professional_of(actor)
     if professional is None:
         return ContactMessage.objects.none()
-    return (
-        ContactMessage.objects.filter(professional=professional)
-        .annotate(reply_count=Count("replies"))
-        .order_by("-last_activity_at", "-pk")
-    )
+    return ContactMessage.objects.filter(professional=professional).order_by("-last_activity_at", "-pk")
 
 
 def message_get(*, actor: Profile | None, public_id: UUID | str) -> ContactMessage | None:
@@ -215,7 +214,7 @@ def is_message_staff(actor: Profile | None) -> bool:
 
 
 def message_queue(*, status: str = "") -> QuerySet[ContactMessage]:
-    messages = ContactMessage.objects.select_related("professional", "author").annotate(reply_count=Count("replies"))
+    messages = ContactMessage.objects.select_related("professional").annotate(reply_count=Count("replies"))
     if status:
         messages = messages.filter(status=status)
     return messages.order_by("last_activity_at", "pk")
@@ -233,7 +232,7 @@ def open_message_count() -> int:
 
 
 def message_replies(message: ContactMessage):
-    return message.replies.select_related("author").order_by("created_at", "pk")
+    return message.replies.order_by("created_at", "pk")
 
 
 # --- Rights check (H2) --------------------------------------------------------------------------------
@@ -257,10 +256,6 @@ class RightsAnswer:
     covered: list[CoveredPerson]
     domains: list[CardDomain]
     guarantees: list[GuaranteeRow]
-
-
-def _open_on(on: date) -> Q:
-    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
 
 
 def _same_person(person: Person, *, last_name: str, first_name: str, birth_date: date, on: date) -> bool:
@@ -337,10 +332,7 @@ def network_search(*, latitude: float, longitude: float, radius_km: int, special
     """Partner professionals with an agreement in force within ``radius_km``, nearest first, each with ``distance``
     (km). The bounding box is an indexed prefilter; the exact distance then keeps the circle."""
     south, north, west, east = geo.bounding_box(latitude, longitude, radius_km)
-    today = timezone.localdate()
-    agreements = TPAgreement.objects.filter(professional=OuterRef("pk"), start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    agreements = TPAgreement.objects.filter(_open_on(timezone.localdate()), professional=OuterRef("pk"))
     rows = HealthProfessional.objects.filter(
         is_partner_network=True,
         latitude__gte=_coordinate(south),

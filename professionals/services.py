@@ -263,6 +263,7 @@ def rights_check(*, actor: Profile, ip: str | None, query: RightsQuery) -> selec
 
 
 def _store(checked: uploads.CheckedFile) -> str:
+    """``demarches.uploads.store`` under this app's folder (that one names its own folder)."""
     checked.upload.seek(0)
     name = f"professionals/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
     return default_storage.save(name, checked.upload)
@@ -316,7 +317,7 @@ def message_send(
         record(actor=actor.user, action="pro_message.sent", target=message, data=data, profile=actor.kind)
     except Exception:
         if checked is not None:  # no orphan file for a message that was not recorded
-            default_storage.delete(message.attachment_name)
+            uploads.discard([message.attachment_name])
         raise
     return message
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,9 +16,8 @@ from django.views.decorators.http import require_POST
 from accounts.choices import ProfileKind
 from accounts.decorators import profile_required
 from core.middleware import client_ip
-from professionals import selectors, services
-from professionals.forms import InvoiceFilterForm, MessageForm, ReplyForm, RightsCheckForm
-from professionals.models import ContactMessage
+from professionals import selectors, services, threads
+from professionals.forms import InvoiceFilterForm, MessageForm, RightsCheckForm
 from professionals.permissions import access_invoice, access_message, access_payment
 
 PAGE_SIZE = 20
@@ -109,45 +107,17 @@ def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "professionals/contact.html", {"form": form, "page": page}, status=status)
 
 
-def _message_page(request: HttpRequest, message: ContactMessage, form: ReplyForm, status: int = 200) -> HttpResponse:
-    context = {"message": message, "replies": selectors.message_replies(message), "form": form}
-    return render(request, "professionals/message.html", context, status=status)
-
-
 @professional_only
 def message(request: HttpRequest, public_id) -> HttpResponse:
-    return _message_page(request, access_message(actor=request.profile, public_id=public_id), ReplyForm())
+    return threads.page(request, access_message(actor=request.profile, public_id=public_id), threads.PROFESSIONAL)
 
 
 @professional_only
 @require_POST
 def message_reply(request: HttpRequest, public_id) -> HttpResponse:
-    found = access_message(actor=request.profile, public_id=public_id)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        return _message_page(request, found, form, status=400)
-    services.message_reply(actor=request.user, message=found, body=form.cleaned_data["body"], from_staff=False)
-    messages.success(request, _("Your message is added."))
-    return redirect("professionals:message", public_id=found.public_id)
-
-
-def attachment_response(message: ContactMessage) -> FileResponse:
-    """The message's document, only ever as a download that is neither sniffed nor cached."""
-    if not message.attachment_name:
-        raise Http404
-    try:
-        stored = default_storage.open(message.attachment_name)
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        stored, as_attachment=True, filename=message.attachment_original_name, content_type=message.attachment_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return threads.reply(request, access_message(actor=request.profile, public_id=public_id), threads.PROFESSIONAL)
 
 
 @professional_only
 def message_attachment(request: HttpRequest, public_id) -> HttpResponse:
-    return attachment_response(access_message(actor=request.profile, public_id=public_id))
+    return threads.attachment_response(access_message(actor=request.profile, public_id=public_id))

@@ -87,6 +87,39 @@ def test_list_pages_make_the_same_number_of_queries_for_5_and_30_rows(pro_client
     assert [_queries(staff, url) for url in staff_urls] == few
 
 
+def test_detail_pages_make_the_same_number_of_queries_for_5_and_30_rows(
+    pro_client, pro, family, claims_staff, requests_staff
+):
+    """A payment's invoices and a conversation's replies are listed in one query each, on both sides."""
+    requests_client = requests_staff["client"]
+
+    def fill(count):
+        invoices = [pf.invoice(pro.professional, family["holder"]) for _ in range(count)]
+        for invoice in invoices:
+            services.invoice_decide(actor=claims_staff["user"], invoice=invoice, decision=Decision.ACCEPT)
+        payment = services.payment_record(
+            actor=claims_staff["user"],
+            professional=pro.professional,
+            invoice_ids=[invoice.public_id for invoice in invoices],
+            paid_on=timezone.localdate(),
+        )
+        message = services.message_send(actor=pro, subject="Question", body="Body")
+        for _ in range(count):
+            services.message_reply(actor=claims_staff["user"], message=message, body="Answer", from_staff=True)
+            services.message_reply(actor=pro.user, message=message, body="Follow-up", from_staff=False)
+        return [
+            (pro_client, reverse("professionals:payment", args=[payment.public_id])),
+            (pro_client, reverse("professionals:message", args=[message.public_id])),
+            (claims_staff["client"], reverse("professionals_backoffice:payment", args=[payment.public_id])),
+            (requests_client, reverse("professionals_backoffice:message", args=[message.public_id])),
+        ]
+
+    pro_client.get(reverse("accounts:dashboard"))  # the session's first page makes queries of its own
+    requests_client.get(reverse("professionals_backoffice:messages"))
+    few = [_queries(client, url) for client, url in fill(5)]
+    assert [_queries(client, url) for client, url in fill(30)] == few
+
+
 def test_a_payment_page_lists_the_invoices_it_settles(pro_client, pro, other_pro, family, claims_staff):
     invoices = [pf.invoice(pro.professional, family["holder"], number=f"PAY-{n}") for n in range(2)]
     for invoice in invoices:
