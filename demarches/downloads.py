@@ -9,13 +9,18 @@ from demarches.models import RequestAttachment
 
 
 def attachment_response(attachment: RequestAttachment) -> FileResponse:
+    return stored_file_response(
+        attachment.file.name, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+def stored_file_response(name: str, *, filename: str, content_type: str) -> FileResponse:
+    """A document of the encrypted storage as a download (404 when the file is gone)."""
     try:
-        stored = default_storage.open(attachment.file.name)
+        stored = default_storage.open(name)
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(
-        stored, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    response = FileResponse(stored, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -134,10 +134,10 @@ def check_files(uploads: Iterable[UploadedFile] | None, *, minimum: int = 0) -> 
     return checked
 
 
-def store(checked: CheckedFile) -> str:
-    """Save the bytes (encrypted by the default storage) under a random name; returns the stored name."""
+def store(checked: CheckedFile, *, folder: str = "demarches") -> str:
+    """Save the bytes (encrypted by the default storage) under a random name in ``folder``; returns the name."""
     checked.upload.seek(0)
-    name = f"demarches/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+    name = f"{folder}/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
     return default_storage.save(name, checked.upload)
 
 

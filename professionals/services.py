@@ -8,7 +8,6 @@ it reveals health-insurance data, so who checked which card, when and with what 
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -262,13 +260,6 @@ def rights_check(*, actor: Profile, ip: str | None, query: RightsQuery) -> selec
 # --- Messages (H3) ------------------------------------------------------------------------------------
 
 
-def _store(checked: uploads.CheckedFile) -> str:
-    """``demarches.uploads.store`` under this app's folder (that one names its own folder)."""
-    checked.upload.seek(0)
-    name = f"professionals/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
-    return default_storage.save(name, checked.upload)
-
-
 def _checked(attachment: UploadedFile | None) -> uploads.CheckedFile | None:
     if attachment is None:
         return None
@@ -310,7 +301,7 @@ def message_send(
         message.attachment_name = "pending"
     validate_row(message)
     if checked is not None:
-        message.attachment_name = _store(checked)
+        message.attachment_name = uploads.store(checked, folder="professionals")
     try:
         message.save()
         data = {"subject": message.subject, "attachment": bool(checked)}

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import record_access
+from demarches.downloads import stored_file_response
 from professionals import selectors, services
 from professionals.forms import ReplyForm
 from professionals.models import ContactMessage
@@ -61,14 +61,6 @@ def attachment_response(message: ContactMessage) -> FileResponse:
     """The message's document, only ever as a download that is neither sniffed nor cached."""
     if not message.attachment_name:
         raise Http404
-    try:
-        stored = default_storage.open(message.attachment_name)
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        stored, as_attachment=True, filename=message.attachment_original_name, content_type=message.attachment_type
+    return stored_file_response(
+        message.attachment_name, filename=message.attachment_original_name, content_type=message.attachment_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
