@@ -51,11 +51,14 @@ def access_company(*, actor: Profile | None, public_id: UUID | str) -> Company:
 
 def require_writable(*, actor: Profile | None, affiliation: Affiliation) -> None:
     if not selectors.is_writable(actor=actor, affiliation=affiliation):
-        if (
-            affiliation.end_date is not None
-            and selectors.writable_contracts(actor=actor).filter(pk=affiliation.contract_id).exists()
-        ):
+        ended = affiliation.end_date is not None
+        if ended and selectors.contract_is_writable(actor=actor, contract=affiliation.contract):
             raise WriteRefused(_("This cover has already ended."))
+        raise WriteRefused()
+
+
+def require_contract_writable(*, actor: Profile | None, contract: Contract) -> None:
+    if not selectors.contract_is_writable(actor=actor, contract=contract):
         raise WriteRefused()
 
 

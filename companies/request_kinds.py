@@ -10,8 +10,6 @@ Once every contract or mandate has ended (SPEC E8), the forms refuse new changes
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -28,16 +26,18 @@ from companies import selectors, services
 from companies.affiliations import affiliation_country_change, contract_payment_terms_change
 from contracts.choices import AffiliationRole, PaymentFrequency, PaymentMethod, ProductLine
 from contracts.models import Contract
-from core.identifiers import mask_iban, normalise_iban, validate_siret
+from core.identifiers import validate_siret
 from demarches.fields import ScopedRecordField, text_field
 from demarches.generic_kinds import DATE_INPUT, KindForm
 from demarches.kinds import RequestKind, register
+from members import request_kinds as member_kinds
 from members.forms import not_before_1900, not_in_future, plain_text
-from members.request_kinds import SEALED_PREFIX, seal_iban, unseal_iban
+from members.request_kinds import IbanChangeForm, ReferenceSalaryChangeForm, unseal_iban
+from members.request_kinds import _date as payload_date
 from members.services import person_civil_status_update, person_contact_update
 from people.choices import Civility
 from people.models import Person
-from people.services import Address, bank_account_add, reference_salary_set
+from people.services import Address, bank_account_add
 
 COMPANY = (ProfileKind.COMPANY.value,)
 SPACE = (ProfileKind.COMPANY.value, ProfileKind.AGENT.value)
@@ -151,16 +151,11 @@ class EmployeeInformationForm(SpaceKindForm):
         return cleaned
 
 
-class ReferenceSalaryForm(SpaceKindForm):
+class ReferenceSalaryForm(SpaceKindForm, ReferenceSalaryChangeForm):
+    """The member's reference-salary form, naming the employee."""
+
     person = employee_field()
-    amount = forms.DecimalField(
-        label=_("Annual gross salary (EUR)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=Decimal("9999999999.99"),
-    )
-    effective_date = forms.DateField(label=_("From"), widget=DATE_INPUT, validators=[not_before_1900])
+    field_order = ("person", "amount", "effective_date")
 
 
 class ExpatriationCountryForm(SpaceKindForm):
@@ -181,7 +176,9 @@ class ExpatriationCountryForm(SpaceKindForm):
         return cleaned
 
 
-class PaymentTermsForm(SpaceKindForm):
+class PaymentTermsForm(SpaceKindForm, IbanChangeForm):
+    """The member's bank-account form (sealed IBAN), optional here, with the contract's payment terms."""
+
     contract = contract_field()
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
     payment_frequency = forms.ChoiceField(label=_("Periodicity"), choices=PaymentFrequency.choices)
@@ -189,24 +186,14 @@ class PaymentTermsForm(SpaceKindForm):
         label=_("Account holder (for a new account)"), max_length=160, required=False, validators=[plain_text]
     )
     iban = forms.CharField(label=_("New IBAN (optional)"), max_length=1000, required=False)
-    iban_masked = forms.CharField(required=False, widget=forms.HiddenInput)
-    bic = forms.CharField(label=_("BIC (optional)"), max_length=11, required=False, validators=[plain_text])
+    field_order = ("contract", "payment_method", "payment_frequency", "holder_name", "iban", "iban_masked", "bic")
 
     def clean_iban(self) -> str:
-        value = self.cleaned_data["iban"].strip()
-        if not value:
-            return ""
-        if value.startswith(SEALED_PREFIX):
-            unseal_iban(value)
-            return value
-        if len(value) > 42:
-            raise ValidationError(_("This IBAN is not valid."), code="invalid")
-        return seal_iban(normalise_iban(value))
+        return super().clean_iban() if self.cleaned_data["iban"].strip() else ""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("iban"):
-            cleaned["iban_masked"] = mask_iban(unseal_iban(cleaned["iban"]))
             if not cleaned.get("holder_name"):
                 self.add_error("holder_name", _("Name the holder of the new account."))
         elif cleaned.get("payment_method") == PaymentMethod.DIRECT_DEBIT and cleaned.get("contract"):
@@ -235,13 +222,6 @@ def _in_savepoint(apply: Callable[..., None]) -> Callable[..., None]:
     return wrapped
 
 
-def _date(payload: dict, name: str) -> date:
-    try:
-        return date.fromisoformat(str(payload[name]))
-    except (KeyError, ValueError) as exc:
-        raise ValidationError({name: _("Enter a valid date.")}) from exc
-
-
 def _author_may_change(request: Any, *, person=None, contract=None) -> None:
     """The author's scope as it is now: the employee or contract must still be theirs to change."""
     author = request.author_profile
@@ -268,7 +248,7 @@ def apply_employee_information(*, request: Any, actor: Any) -> None:
     _author_may_change(request, person=person)
     civil = {name: payload[name] for name in ("civility", "last_name", "first_name") if payload.get(name)}
     if payload.get("birth_date"):
-        civil["birth_date"] = _date(payload, "birth_date")
+        civil["birth_date"] = payload_date(payload, "birth_date")
     if civil:
         person_civil_status_update(actor=actor, person=person, values=civil)
     if payload.get("address_line1") or payload.get("phone"):
@@ -292,12 +272,7 @@ def apply_reference_salary(*, request: Any, actor: Any) -> None:
     welfare = selectors.writable_contracts(actor=request.author_profile).filter(product__line=ProductLine.WELFARE)
     if not person.affiliations.filter(contract__in=welfare).exists():
         raise _refuse(_("This employee has no welfare cover with you: a reference salary does not apply."))
-    reference_salary_set(
-        actor=actor,
-        person=person,
-        amount=Decimal(str(request.payload.get("amount"))),
-        effective_date=_date(request.payload, "effective_date"),
-    )
+    member_kinds.apply_reference_salary(request=request, actor=actor)  # the member's change, once scope is checked
 
 
 @_in_savepoint

@@ -164,7 +164,11 @@ def is_writable(*, actor: Profile | None, affiliation: Affiliation) -> bool:
     """May the actor change this cover: its contract is writable for the actor, and the cover is still open."""
     today = timezone.localdate()
     open_cover = affiliation.end_date is None or affiliation.end_date >= today
-    return open_cover and writable_contracts(actor=actor).filter(pk=affiliation.contract_id).exists()
+    return open_cover and contract_is_writable(actor=actor, contract=affiliation.contract)
+
+
+def contract_is_writable(*, actor: Profile | None, contract: Contract) -> bool:
+    return writable_contracts(actor=actor).filter(pk=contract.pk).exists()
 
 
 def writable_employee_people(*, actor: Profile | None) -> QuerySet[Person]:

@@ -8,6 +8,7 @@ or mandate has ended, they are refused with a clear message while the pages stay
 from __future__ import annotations
 
 import csv
+from functools import wraps
 from uuid import UUID
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from companies.permissions import (
     access_company,
     access_contract,
     access_employee,
+    require_contract_writable,
     require_space_writable,
     require_writable,
 )
@@ -60,8 +62,17 @@ EXPORT_COLUMNS = (
 )
 
 
-def _refused(request: HttpRequest, error: WriteRefused) -> HttpResponse:
-    return render(request, "companies/refused.html", {"message": error.message}, status=403)
+def _refuses_writes(view):
+    """A change refused on a record the actor may still read (``WriteRefused``) answers the refusal page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except WriteRefused as error:
+            return render(request, "companies/refused.html", {"message": error.message}, status=403)
+
+    return wrapped
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -137,15 +148,13 @@ EMPLOYEE_KINDS = ("employee_information_change", "employee_reference_salary", "e
 
 @profile_required(*SPACE)
 @require_http_methods(["GET", "POST"])
+@_refuses_writes
 def employee_request(request: HttpRequest, public_id: UUID, kind_code: str) -> HttpResponse:
     """A change about one employee, the form already naming them (and their contract)."""
     affiliation = access_employee(actor=request.profile, public_id=public_id)
     if kind_code not in EMPLOYEE_KINDS:
         raise Http404
-    try:
-        require_writable(actor=request.profile, affiliation=affiliation)
-    except WriteRefused as error:
-        return _refused(request, error)
+    require_writable(actor=request.profile, affiliation=affiliation)
     initial = {"person": str(affiliation.person.public_id), "contract": str(affiliation.contract.public_id)}
     back_url = reverse("companies:employee_detail", args=[affiliation.public_id])
     return _request_page(request, kinds.get(kind_code), initial=initial, back_url=back_url)
@@ -156,13 +165,13 @@ CONTRACT_KINDS = ("coverage_change", "payment_terms_change")
 
 @profile_required(*SPACE)
 @require_http_methods(["GET", "POST"])
+@_refuses_writes
 def contract_request(request: HttpRequest, public_id: UUID, kind_code: str) -> HttpResponse:
     """A change of guarantee or of payment terms, the form already naming the contract."""
     contract = access_contract(actor=request.profile, public_id=public_id)
     if kind_code not in CONTRACT_KINDS:
         raise Http404
-    if not selectors.writable_contracts(actor=request.profile).filter(pk=contract.pk).exists():
-        return _refused(request, WriteRefused())
+    require_contract_writable(actor=request.profile, contract=contract)
     back_url = reverse("companies:contract_detail", args=[contract.public_id])
     return _request_page(
         request, kinds.get(kind_code), initial={"contract": str(contract.public_id)}, back_url=back_url
@@ -196,7 +205,7 @@ def contract_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         employee_count=selectors.employee_list(
             actor=request.profile, filters=selectors.EmployeeFilters(contract=str(contract.public_id))
         ).count(),
-        writable=selectors.writable_contracts(actor=request.profile).filter(pk=contract.pk).exists(),
+        writable=selectors.contract_is_writable(actor=request.profile, contract=contract),
     )
     return render(request, "companies/contract_detail.html", context)
 
@@ -285,12 +294,10 @@ def employee_certificate(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @profile_required(*SPACE)
 @require_http_methods(["GET", "POST"])
+@_refuses_writes
 def employee_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
     affiliation = access_employee(actor=request.profile, public_id=public_id)
-    try:
-        require_writable(actor=request.profile, affiliation=affiliation)
-    except WriteRefused as error:
-        return _refused(request, error)
+    require_writable(actor=request.profile, affiliation=affiliation)
     form = forms.EndAffiliationForm(request.POST or None, affiliation=affiliation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -308,11 +315,9 @@ def employee_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @profile_required(*SPACE)
 @require_http_methods(["GET", "POST"])
+@_refuses_writes
 def employee_affiliate_page(request: HttpRequest) -> HttpResponse:
-    try:
-        require_space_writable(actor=request.profile)
-    except WriteRefused as error:
-        return _refused(request, error)
+    require_space_writable(actor=request.profile)
     form = forms.AffiliateForm(request.POST or None, profile=request.profile)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -345,12 +350,10 @@ def _bulk_contracts(request: HttpRequest) -> dict:
 
 @profile_required(*SPACE)
 @require_http_methods(["GET", "POST"])
+@_refuses_writes
 def employee_import(request: HttpRequest) -> HttpResponse:
     """Upload → a line-by-line report → confirm: every line affiliated in one transaction, or none."""
-    try:
-        require_space_writable(actor=request.profile)
-    except WriteRefused as error:
-        return _refused(request, error)
+    require_space_writable(actor=request.profile)
     upload, report, confirm = forms.BulkUploadForm(), None, None
     if request.method == "POST" and "digest" in request.POST:
         return _bulk_confirm(request)

@@ -41,20 +41,34 @@ class CompanyOut(Schema):
 
 
 class EmployeeOut(Schema):
-    id: UUID = Field(description="The employee's cover (affiliation) under one contract.")
-    person_id: UUID
-    membership_number: str | None
-    last_name: str
-    first_name: str
-    birth_date: date
+    """An employee's cover (an ``Affiliation`` from ``companies.selectors``, its person and contract joined)."""
+
+    id: UUID = Field(alias="public_id", description="The employee's cover (affiliation) under one contract.")
+    person_id: UUID = Field(alias="person.public_id")
+    membership_number: str | None = Field(alias="person.membership_number")
+    last_name: str = Field(alias="person.last_name")
+    first_name: str = Field(alias="person.first_name")
+    birth_date: date = Field(alias="person.birth_date")
     employee_number: str
-    contract_id: UUID
-    contract_number: str
+    contract_id: UUID = Field(alias="contract.public_id")
+    contract_number: str = Field(alias="contract.number")
     company: str | None
     country_of_expatriation: str
     start_date: date
     end_date: date | None
     writable: bool = Field(False, description="Changes are open: the cover and the contract run, mandate in force.")
+
+    @staticmethod
+    def resolve_company(obj) -> str | None:
+        return obj.contract.holder_company.name if obj.contract.holder_company else None
+
+    @staticmethod
+    def resolve_country_of_expatriation(obj) -> str:
+        return obj.country_of_expatriation.code or ""
+
+    @staticmethod
+    def resolve_writable(obj) -> bool:
+        return getattr(obj, "writable", False)
 
 
 class EmployeeFilters(Schema):
@@ -95,24 +109,9 @@ def _space(request: HttpRequest):
     return profile
 
 
-def _employee(affiliation, *, writable: bool = False) -> dict:
-    person, contract = affiliation.person, affiliation.contract
-    return {
-        "id": affiliation.public_id,
-        "person_id": person.public_id,
-        "membership_number": person.membership_number,
-        "last_name": person.last_name,
-        "first_name": person.first_name,
-        "birth_date": person.birth_date,
-        "employee_number": affiliation.employee_number,
-        "contract_id": contract.public_id,
-        "contract_number": contract.number,
-        "company": contract.holder_company.name if contract.holder_company else None,
-        "country_of_expatriation": affiliation.country_of_expatriation.code or "",
-        "start_date": affiliation.start_date,
-        "end_date": affiliation.end_date,
-        "writable": writable,
-    }
+def _employee(affiliation, *, writable: bool):
+    affiliation.writable = writable
+    return affiliation
 
 
 def _valid(form) -> dict:
@@ -160,7 +159,7 @@ def employee_list(request: HttpRequest, filters: Query[EmployeeFilters]):
         sort=filters.sort,
         descending=filters.order == "desc",
     )
-    return [_employee(row) for row in selectors.employee_list(actor=profile, filters=wanted)]
+    return selectors.employee_list(actor=profile, filters=wanted)
 
 
 @router.get("/company/employees/{public_id}", response={200: EmployeeOut, **OBJECT_ERRORS})

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api import services as api_services
-from companies.tests.conftest import nir
+from companies.tests.conftest import employer, nir
 from contracts.models import Contract
+from contracts.tests import factories as cf
+from people.tests.factories import person
 
 
 def _api(profile) -> tuple[Client, dict]:
@@ -72,3 +76,19 @@ def test_agent_api_and_grace_period(acme, rival, broker):
         **auth,
     )
     assert refused.status_code == 403 and "grace period" in refused.json()["message"]
+
+
+def test_employee_list_reads_one_page_in_the_same_queries(db):
+    small = employer("Petite Boîte", employees=5)
+    client, auth = _api(small.profile)
+
+    def listed() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/company/employees", **auth).json()
+        return len(queries), len(body["items"])
+
+    listed()
+    few, rows = listed()
+    for n in range(25):
+        cf.subscriber(small.contract, person(last_name=f"Zed{n}"))
+    assert listed() == (few, 25) and rows == 5

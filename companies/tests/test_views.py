@@ -37,6 +37,23 @@ def test_list_query_count_does_not_grow_with_rows(db):
     assert _queries(client, LIST) == few
 
 
+def test_export_query_count_does_not_grow_with_rows(db):
+    small = employer("Petite Boîte", employees=5)
+    client = logged_in(small.profile)
+    url = reverse("companies:employee_export")
+
+    def export() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            body = b"".join(client.get(url).streaming_content)
+        return len(queries), body.count(b"\n")
+
+    export()
+    few, lines = export()
+    for n in range(25):
+        cf.subscriber(small.contract, person(last_name=f"Zed{n}"))
+    assert export() == (few, lines + 25)
+
+
 def test_list_search_shows_only_own_employees(acme, rival):
     client = logged_in(acme.profile)
     page = client.get(LIST, {"q": acme.covers[0].person.last_name}).content.decode()
