@@ -16,19 +16,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import StaffRole
 from accounts.decorators import staff_role_required
-from audit.services import ACCESS_ACTION, record, record_access
-from contributions import imports, selectors, services
+from backoffice.services import personal_data_viewed
+from contributions import selectors, services
 from contributions.forms import AllocateForm, CallFilterForm, GenerateForm, ImportForm
 from documents.pdf import paris_today
 
 staff_only = staff_role_required(StaffRole.CONTRIBUTIONS, StaffRole.ADMINISTRATOR)
 PAGE_SIZE = 25
-
-
-def _shown(request: HttpRequest, reason: str, rows) -> None:
-    ids = [str(row.public_id) for row in rows]
-    if ids:
-        record(actor=request.user, action=ACCESS_ACTION, data={"reason": reason, "shown": ids}, profile="staff")
 
 
 @staff_only
@@ -39,7 +33,7 @@ def calls(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.backoffice_calls(filters=filters, today=today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _shown(request, "contribution_calls", page.object_list)
+    personal_data_viewed(actor=request.user, reason="contribution_calls", shown=page.object_list)
     context = {
         "form": form,
         "page": page,
@@ -55,9 +49,9 @@ def call(request: HttpRequest, public_id) -> HttpResponse:
     found = selectors.backoffice_call_get(public_id=public_id)
     if found is None:
         raise Http404
-    record_access(actor=request.user, target=found, reason="contribution_call", profile="staff")
+    personal_data_viewed(actor=request.user, reason="contribution_call", target=found)
     found = selectors.call_detail(found)
-    return render(request, "contributions/backoffice/call.html", {"call": found, "today": paris_today()})
+    return render(request, "contributions/backoffice/call.html", {"call": found})
 
 
 @staff_only
@@ -89,7 +83,7 @@ def payment_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = imports.payments_import(actor=request.user, file_name=upload.name, content=upload.read())
+            result = services.payments_import(actor=request.user, file_name=upload.name, content=upload.read())
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("file", message)
@@ -115,7 +109,7 @@ def payment_import(request: HttpRequest) -> HttpResponse:
 @staff_only
 def unallocated(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.unallocated_payments(), PAGE_SIZE).get_page(request.GET.get("page"))
-    _shown(request, "contribution_payments_unallocated", page.object_list)
+    personal_data_viewed(actor=request.user, reason="contribution_payments_unallocated", shown=page.object_list)
     return render(request, "contributions/backoffice/unallocated.html", {"page": page, "form": AllocateForm()})
 
 

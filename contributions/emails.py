@@ -23,19 +23,15 @@ from core.mail import send_templated_email
 def recipients(contract: Contract) -> list[tuple[str, str, str]]:
     """(email, language, first name) of the logins acting for the holder; the holder's own address otherwise."""
     if contract.holder_person_id:
-        users = User.objects.filter(
-            profiles__person_id=contract.holder_person_id, profiles__kind=ProfileKind.MEMBER, profiles__is_active=True
-        )
-        fallback = contract.holder_person.email
+        acting = {"profiles__person_id": contract.holder_person_id, "profiles__kind": ProfileKind.MEMBER}
     else:
-        users = User.objects.filter(
-            profiles__company_id=contract.holder_company_id,
-            profiles__kind=ProfileKind.COMPANY,
-            profiles__is_active=True,
-        )
-        fallback = contract.holder_company.email
-    found = [(u.email, u.language, u.first_name) for u in users.filter(is_active=True).distinct() if u.email]
-    return found or ([(fallback, "fr", "")] if fallback else [])
+        acting = {"profiles__company_id": contract.holder_company_id, "profiles__kind": ProfileKind.COMPANY}
+    users = User.objects.filter(**acting, profiles__is_active=True, is_active=True).distinct()
+    found = [(u.email, u.language, u.first_name) for u in users if u.email]
+    if found:
+        return found
+    fallback = (contract.holder_person or contract.holder_company).email  # read only when no login has an address
+    return [(fallback, "fr", "")] if fallback else []
 
 
 def _schedule(contract: Contract, template: str, context: dict) -> int:

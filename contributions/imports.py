@@ -1,4 +1,5 @@
-"""Bank statement lines imported by staff (SPEC B4: payments received allocated as fast as possible).
+"""Reading the bank statement files staff import (SPEC B4: payments received allocated as fast as possible); the
+payments are recorded by ``contributions.services.payments_import``.
 
 A CSV file, comma or semicolon separated, with a header naming ``date``, ``amount`` and ``reference`` (``label``
 also accepted); dates as 2026-03-05 or 05/03/2026, amounts as 120.50 or 120,50. The whole file is checked first: one
@@ -12,18 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-
-from audit.services import record
-from contributions.choices import PaymentSource
-from contributions.models import ContributionCall, PaymentImport, ReceivedPayment
-from contributions.services import payment_record
 
 RECEIPT = re.compile(r"Q-\d{4}-\d{6}")
 MAX_LINES = 5000
@@ -39,12 +34,6 @@ class BankLine:
     @property
     def key(self) -> str:
         return f"{self.day.isoformat()} {self.amount} {self.reference}"[:140]
-
-
-@dataclass
-class ImportResult:
-    payment_import: PaymentImport
-    unmatched: list[ReceivedPayment] = field(default_factory=list)
 
 
 def _day(text: str) -> date:
@@ -97,57 +86,3 @@ def parse(content: bytes) -> list[BankLine]:
     if not lines:
         raise ValidationError(_("The file holds no payment."), code="empty")
     return lines
-
-
-@transaction.atomic
-def payments_import(*, actor, file_name: str, content: bytes) -> ImportResult:
-    """Record every line of a bank statement file (see the module's docstring)."""
-    lines = parse(content)
-    numbers = {match for line in lines for match in RECEIPT.findall(line.reference)}
-    calls = {
-        call.receipt_number: call
-        for call in ContributionCall.objects.filter(receipt_number__in=numbers).select_related("contract")
-    }
-    known = set(
-        ReceivedPayment.objects.filter(
-            source=PaymentSource.TRANSFER, reference__in=[line.key for line in lines]
-        ).values_list("reference", flat=True)
-    )
-    batch = PaymentImport.objects.create(
-        file_name=file_name[:200], lines=len(lines), matched=0, unmatched=0, duplicates=0, created_by=actor
-    )
-    result = ImportResult(batch)
-    for line in lines:
-        if line.key in known:
-            batch.duplicates += 1
-            continue
-        known.add(line.key)
-        call = next((calls[number] for number in RECEIPT.findall(line.reference) if number in calls), None)
-        recorded = payment_record(
-            actor=actor,
-            source=PaymentSource.TRANSFER,
-            reference=line.key,
-            amount=line.amount,
-            received_on=line.day,
-            call=call,
-            payment_import=batch,
-        )
-        if call is None:
-            batch.unmatched += 1
-            result.unmatched.append(recorded.payment)
-        else:
-            batch.matched += 1
-    batch.save(update_fields=["matched", "unmatched", "duplicates", "updated_at"])
-    record(
-        actor=actor,
-        action="contribution_payments.imported",
-        target=batch,
-        data={
-            "file": batch.file_name,
-            "lines": batch.lines,
-            "matched": batch.matched,
-            "unmatched": batch.unmatched,
-            "duplicates": batch.duplicates,
-        },
-    )
-    return result

@@ -87,9 +87,6 @@ class ContributionCall(PublicModel):
     def is_open(self) -> bool:
         return self.status in (CallStatus.ISSUED, CallStatus.PARTLY_PAID)
 
-    def is_overdue(self, on) -> bool:
-        return self.is_open and self.due_date < on
-
 
 class CallLine(models.Model):
     """One line of a call: a covered person (or an employee's salary base) and what they cost over the period."""

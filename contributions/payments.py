@@ -31,7 +31,7 @@ def card_payment_start(*, actor, call: ContributionCall) -> Started:
 
 
 def on_card_payment_succeeded(*, intent) -> None:
-    call = ContributionCall.objects.get(public_id=intent.target_id)
+    call = ContributionCall.objects.select_related("contract").get(public_id=intent.target_id)
     payment_record(
         actor=None,
         source=PaymentSource.CARD,

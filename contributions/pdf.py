@@ -17,10 +17,14 @@ CERTIFICATE_NAME = gettext_noop("Annual contribution certificate")
 EXPORT_NAME = gettext_noop("Calls for contributions")
 
 
+def _holder(person, company) -> dict:
+    """The policyholder a document is addressed to: a person or a company."""
+    who = person or company
+    return {"name": person.full_name if person else company.name, "number": who.membership_number, "address": who}
+
+
 def holder(contract) -> dict:
-    who = contract.holder_person or contract.holder_company
-    name = who.full_name if contract.holder_person_id else who.name
-    return {"name": name, "number": who.membership_number, "address": who}
+    return _holder(contract.holder_person, contract.holder_company)
 
 
 def call_pdf(*, call: ContributionCall, language: str) -> bytes:
@@ -45,16 +49,15 @@ def record_pdf(*, record: ContributionRecord, language: str) -> bytes:
 
 
 def certificate_pdf(*, certificate: AnnualCertificate, language: str) -> bytes:
-    who = certificate.holder_person or certificate.holder_company
-    name = who.full_name if certificate.holder_person_id else who.name
+    who = _holder(certificate.holder_person, certificate.holder_company)
     rows = [
         {**row, "product": row["product_en"] if language.startswith("en") else row["product_fr"]}
         for row in certificate.details
     ]
     context = {
         "certificate": certificate,
-        "name": name,
-        "who": who,
+        "name": who["name"],
+        "who": who["address"],
         "rows": rows,
         "reference": certificate.reference,
         "issued_on": certificate.issued_on,

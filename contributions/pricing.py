@@ -110,11 +110,18 @@ def _age_amount(tariff: dict, affiliation: Affiliation, year: int) -> Decimal:
     return next(Decimal(amount) for limit, amount in tariff["ages"] if age <= limit)
 
 
-def _salary_monthly(person: Person, on: date, rates: dict, year: int) -> Decimal:
-    salary = ReferenceSalary.objects.filter(person=person, effective_date__lte=on).order_by("-effective_date").first()
+def _reference_salaries(affiliations: list[Affiliation], on: date) -> dict[int, Decimal]:
+    """The yearly reference salary in force on ``on`` of each affiliated person (one query for all of them)."""
+    salaries = ReferenceSalary.objects.filter(
+        person_id__in={affiliation.person_id for affiliation in affiliations}, effective_date__lte=on
+    ).order_by("person_id", "effective_date")
+    return dict(salaries.values_list("person_id", "amount"))  # ordered by date: the latest one wins
+
+
+def _salary_monthly(salary: Decimal | None, rates: dict, year: int) -> Decimal:
     if salary is None:
         return Decimal("0")
-    monthly, ceiling = salary.amount / 12, pmss(year)
+    monthly, ceiling = salary / 12, pmss(year)
     total = Decimal("0")
     for tranche, low, high in TRANCHES:
         base = min(max(monthly - low * ceiling, Decimal("0")), (high - low) * ceiling)
@@ -137,6 +144,8 @@ def price(contract: Contract, start: date, end: date) -> list[Line]:
     affiliations = contract.affiliations.select_related("person").order_by(subscriber_first, "start_date", "pk")
     if kind != "per_person":
         affiliations = affiliations.filter(role=AffiliationRole.SUBSCRIBER)
+    affiliations = list(affiliations)
+    salaries = _reference_salaries(affiliations, start) if kind == "salary" else {}
     lines = []
     for affiliation in affiliations:
         count = _covered_months(affiliation, months, contract)
@@ -151,7 +160,7 @@ def price(contract: Contract, start: date, end: date) -> list[Line]:
             monthly = Decimal(tariff["monthly"]) * zone_factor(contract)
             lines.append(Line(LineBasis.PER_EMPLOYEE, affiliation.person, affiliation.person.full_name, count, monthly))
         else:
-            monthly = cents(_salary_monthly(affiliation.person, start, tariff["rates"], year))
+            monthly = cents(_salary_monthly(salaries.get(affiliation.person_id), tariff["rates"], year))
             if monthly > 0:
                 lines.append(Line(LineBasis.SALARY, affiliation.person, affiliation.person.full_name, count, monthly))
     return [line for line in lines if line.amount > 0]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from django.db.models import Q, QuerySet, Sum
 
 from accounts.choices import ProfileKind, StaffRole
-from accounts.permissions import has_role
 from contracts.models import Contract
 from contracts.selectors import contract_list
 from contributions.choices import OPEN_STATUSES, CallStatus
@@ -62,6 +62,11 @@ def visible_call_ids(actor):
 
 
 def contract_get(*, actor, public_id) -> Contract | None:
+    """One contract whose calls ``actor`` sees; None for missing, forbidden and malformed ids alike."""
+    try:
+        UUID(str(public_id))
+    except ValueError:
+        return None
     return contracts_paid_by(actor=actor).filter(public_id=public_id).first()
 
 
@@ -159,7 +164,3 @@ def backoffice_call_get(*, public_id) -> ContributionCall | None:
 
 def backoffice_payment_get(*, public_id) -> ReceivedPayment | None:
     return ReceivedPayment.objects.filter(public_id=public_id).select_related("contract").first()
-
-
-def is_contributions_staff(profile) -> bool:
-    return has_role(profile, *CONTRIBUTIONS_ROLES)

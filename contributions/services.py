@@ -3,6 +3,7 @@
 - ``calls_generate``: the calls of a quarter, idempotent (a contract's period is called once: a unique constraint);
 - ``payment_record``: a payment received, idempotent on (source, reference), allocated at once to the call it names
   and then to the oldest open calls of the same contract; what is left stays unallocated on the payment;
+- ``payments_import``: the lines of a bank statement, each recorded like ``payment_record``;
 - ``payment_allocate``: staff put an unallocated payment against a call by hand;
 - ``reminders_send``: one reminder per overdue call and level;
 - ``annual_certificates_issue``: the certificates of a year, once per holder.
@@ -22,17 +23,19 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from contracts.choices import PaymentFrequency
 from contracts.models import Contract
-from contributions import emails, pricing
+from contributions import emails, imports, pricing
 from contributions.choices import CALL_TRANSITIONS, OPEN_STATUSES, CallStatus, PaymentSource
 from contributions.models import (
     Allocation,
     AnnualCertificate,
     CallLine,
     ContributionCall,
+    PaymentImport,
     ReceiptSequence,
     ReceivedPayment,
     Reminder,
 )
+from core.validation import validate_row
 
 ZERO = Decimal("0.00")
 
@@ -139,7 +142,7 @@ def call_issue(
             due_date=max(pricing.due_date(start), today),
             amount_due=sum((line.amount for line in lines), ZERO),
         )
-        call.full_clean()
+        validate_row(call)
         call.save()
         CallLine.objects.bulk_create(
             CallLine(
@@ -226,7 +229,7 @@ def _allocate(*, actor, payment: ReceivedPayment, call: ContributionCall, on: da
     call.amount_paid += amount
     _transition(call, CallStatus.PAID if call.amount_paid == call.amount_due else CallStatus.PARTLY_PAID)
     call.paid_on = on if call.status == CallStatus.PAID else None
-    call.full_clean()
+    validate_row(call)
     call.save(update_fields=["amount_paid", "status", "paid_on", "updated_at"])
     payment.unallocated -= amount
     payment.save(update_fields=["unallocated", "updated_at"])
@@ -321,7 +324,7 @@ def payment_record(
 
 
 def _payment_create(*, actor, payment: ReceivedPayment, call, notify: bool) -> Recorded:
-    payment.full_clean(validate_unique=False)
+    validate_row(payment)
     payment.save()
     record(
         actor=actor,
@@ -357,6 +360,68 @@ def payment_allocate(*, actor, payment: ReceivedPayment, call: ContributionCall)
     amount = _allocate(actor=actor, payment=payment, call=call, on=payment.received_on)
     emails.payment_received(call.contract, amount=amount, received_on=payment.received_on, calls=[call])
     return amount
+
+
+@dataclass
+class ImportResult:
+    payment_import: PaymentImport
+    unmatched: list[ReceivedPayment] = field(default_factory=list)
+
+
+@transaction.atomic
+def payments_import(*, actor, file_name: str, content: bytes) -> ImportResult:
+    """Record every line of a bank statement file (see ``contributions.imports`` for its format): a line naming a
+    receipt number goes to that call, then to the oldest open calls of its contract; the others stay unallocated;
+    a line already imported is skipped."""
+    lines = imports.parse(content)
+    numbers = {match for line in lines for match in imports.RECEIPT.findall(line.reference)}
+    calls = {
+        call.receipt_number: call
+        for call in ContributionCall.objects.filter(receipt_number__in=numbers).select_related("contract")
+    }
+    known = set(
+        ReceivedPayment.objects.filter(
+            source=PaymentSource.TRANSFER, reference__in=[line.key for line in lines]
+        ).values_list("reference", flat=True)
+    )
+    batch = PaymentImport.objects.create(
+        file_name=file_name[:200], lines=len(lines), matched=0, unmatched=0, duplicates=0, created_by=actor
+    )
+    result = ImportResult(batch)
+    for line in lines:
+        if line.key in known:
+            batch.duplicates += 1
+            continue
+        known.add(line.key)
+        call = next((calls[number] for number in imports.RECEIPT.findall(line.reference) if number in calls), None)
+        recorded = payment_record(
+            actor=actor,
+            source=PaymentSource.TRANSFER,
+            reference=line.key,
+            amount=line.amount,
+            received_on=line.day,
+            call=call,
+            payment_import=batch,
+        )
+        if call is None:
+            batch.unmatched += 1
+            result.unmatched.append(recorded.payment)
+        else:
+            batch.matched += 1
+    batch.save(update_fields=["matched", "unmatched", "duplicates", "updated_at"])
+    record(
+        actor=actor,
+        action="contribution_payments.imported",
+        target=batch,
+        data={
+            "file": batch.file_name,
+            "lines": batch.lines,
+            "matched": batch.matched,
+            "unmatched": batch.unmatched,
+            "duplicates": batch.duplicates,
+        },
+    )
+    return result
 
 
 # --- Reminders and certificates ---------------------------------------------------------------------------
@@ -456,7 +521,7 @@ def _certificate_issue(*, actor, year: int, holder: tuple[str, int], rows: list[
             issued_on=today,
             **lookup,
         )
-        certificate.full_clean()
+        validate_row(certificate)
         certificate.save()
         record(
             actor=actor,

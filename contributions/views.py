@@ -111,16 +111,8 @@ def certificate_pdf(request: HttpRequest, public_id) -> HttpResponse:
 @profile_required(*PAYERS)
 def export_pdf(request: HttpRequest) -> HttpResponse:
     """Every call the profile sees (or those of one contract) in one PDF (SPEC E4)."""
-    contract = None
-    if request.GET.get("contract"):
-        contract = next(
-            (
-                c
-                for c in selectors.contracts_paid_by(actor=request.profile)
-                if str(c.public_id) == request.GET["contract"]
-            ),
-            None,
-        )
+    chosen = request.GET.get("contract")
+    contract = selectors.contract_get(actor=request.profile, public_id=chosen) if chosen else None
     calls = list(selectors.call_list(actor=request.profile, contract=contract)[:1000])
     language = _language(request)
     title = contract.number if contract else _("All contracts")

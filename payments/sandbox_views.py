@@ -70,8 +70,7 @@ def _card_answer(request, charge, found, number: str, context: dict) -> HttpResp
         {"card_brand": sandbox.brand(number), "card_last4": number[-4:]},
     )
     if outcome == sandbox.THREE_DS:
-        charge.card_brand, charge.card_last4, charge.reason = card["card_brand"], card["card_last4"], "3ds_required"
-        charge.save(update_fields=["card_brand", "card_last4", "reason", "updated_at"])
+        sandbox.charge_ask_3ds(charge, **card)
         return render(request, "payments/sandbox/3ds.html", {**context, "charge": charge})
     if outcome == sandbox.SUCCEEDS:
         return _finish(sandbox.charge_settle(charge, IntentStatus.SUCCEEDED, **card), found)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.validation import validate_row
 from payments import purposes
 from payments.choices import FINAL_STATUSES, INTENT_TRANSITIONS, IntentStatus
 from payments.models import PaymentIntent, ProviderEvent
@@ -75,7 +76,7 @@ def intent_start(
         currency=currency,
         created_by=actor,
     )
-    intent.full_clean()
+    validate_row(intent)
     intent.save()
     url = provider.start(intent)
     _transition(intent, IntentStatus.PENDING)
@@ -168,7 +169,7 @@ def _settle(intent: PaymentIntent, notification: Notification) -> None:
     intent.card_brand, intent.card_last4 = notification.card_brand, notification.card_last4
     intent.failure_reason = notification.reason
     intent.completed_at = timezone.now()
-    intent.full_clean()
+    validate_row(intent)
     intent.save()
     record(
         actor=None,

@@ -1,14 +1,17 @@
-"""What several contribution tests read: the mail the file backend wrote, the text of a PDF."""
+"""What several contribution tests use: a call paid in full, the mail the file backend wrote, the text of a PDF."""
 
 from __future__ import annotations
 
 import email
 import io
+from datetime import date
 from email.header import decode_header, make_header
 from pathlib import Path
 
 from django.conf import settings
 from pypdf import PdfReader
+
+from contributions import services
 
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
@@ -33,3 +36,10 @@ def mails() -> list[tuple[str, str, str]]:
 
 def pdf_text(content: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def pay_in_full(call, *, source: str, reference: str, received_on: date = date(2026, 1, 10)) -> services.Recorded:
+    """What ``call`` is due, received and allocated to it."""
+    return services.payment_record(
+        actor=None, source=source, reference=reference, amount=call.amount_due, received_on=received_on, call=call
+    )

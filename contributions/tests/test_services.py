@@ -8,16 +8,18 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from contracts.choices import ContractKind, ProductLine
 from contracts.models import ExpatriationZone
 from contracts.tests import factories as cf
-from contributions import imports, services
+from contributions import pricing, services
 from contributions.choices import CALL_TRANSITIONS, CallStatus, PaymentSource
 from contributions.models import AnnualCertificate, ContributionCall, ReceivedPayment, Reminder
 from contributions.services import Quarter
-from contributions.tests.helpers import mails
+from contributions.tests.helpers import mails, pay_in_full
 from people.models import ReferenceSalary
 from people.tests.factories import company, person
 
@@ -100,6 +102,27 @@ def test_collective_welfare_is_a_rate_of_the_salary_by_pmss_tranche(db):
     # 10 000 a month: TA 4 005 × 0.90 % + TB 5 995 × 0.90 % = 90.00 a month.
     assert call.amount_due == Decimal("270.00")
     assert contract.kind == ContractKind.COLLECTIVE
+
+
+def test_salaries_are_read_once_per_contract_and_the_latest_counts(db):
+    product = cf.product(line=ProductLine.WELFARE, for_companies=True)
+    contracts = []
+    for employees in (1, 4):
+        contract = cf.collective_contract(company(), product=product)
+        for _ in range(employees):
+            employee = person()
+            cf.subscriber(contract, employee)
+            ReferenceSalary.objects.create(person=employee, amount=Decimal("24000"), effective_date=date(2024, 1, 1))
+            ReferenceSalary.objects.create(person=employee, amount=Decimal("120000"), effective_date=date(2025, 1, 1))
+            ReferenceSalary.objects.create(person=employee, amount=Decimal("60000"), effective_date=date(2026, 6, 1))
+        contracts.append(contract)
+    counts = []
+    for contract in contracts:
+        with CaptureQueriesContext(connection) as queries:
+            lines = pricing.price(contract, Q1.start, Q1.end)
+        counts.append(len(queries))
+        assert [line.monthly_amount for line in lines] == [Decimal("90.00")] * len(lines)  # the 2025 salary
+    assert counts[0] == counts[1]
 
 
 def test_expatriates_pay_by_zone(db):
@@ -192,11 +215,11 @@ def test_a_bank_statement_is_allocated_and_the_rest_listed(family, django_user_m
     (call,) = generate()
     staff = django_user_model.objects.create_user("staff-import")
     content = CSV.format(receipt=call.receipt_number).encode()
-    result = imports.payments_import(actor=staff, file_name="releve.csv", content=content)
+    result = services.payments_import(actor=staff, file_name="releve.csv", content=content)
     call.refresh_from_db()
     assert call.status == CallStatus.PAID
     assert [payment.amount for payment in result.unmatched] == [Decimal("50.00")]
-    again = imports.payments_import(actor=staff, file_name="releve.csv", content=content)
+    again = services.payments_import(actor=staff, file_name="releve.csv", content=content)
     assert (again.payment_import.duplicates, ReceivedPayment.objects.count()) == (2, 2)
     (generated,) = generate(Quarter(2026, 2))
     services.payment_allocate(actor=staff, payment=result.unmatched[0], call=generated)
@@ -217,7 +240,7 @@ def test_a_bank_statement_is_allocated_and_the_rest_listed(family, django_user_m
 def test_a_bad_file_stores_nothing(content, django_user_model):
     staff = django_user_model.objects.create_user("staff-bad")
     with pytest.raises(ValidationError):
-        imports.payments_import(actor=staff, file_name="bad.csv", content=content)
+        services.payments_import(actor=staff, file_name="bad.csv", content=content)
     assert ReceivedPayment.objects.count() == 0
 
 
@@ -234,14 +257,7 @@ def test_new_calls_and_payments_are_mailed_in_the_users_language(
     assert any(subject.startswith("Votre appel de cotisations Q-2026-") for subject in subjects)
     call = family.contract.contribution_calls.get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.payment_record(
-            actor=None,
-            source=PaymentSource.TRANSFER,
-            reference="VIR-9",
-            amount=call.amount_due,
-            received_on=date(2026, 1, 5),
-            call=call,
-        )
+        pay_in_full(call, source=PaymentSource.TRANSFER, reference="VIR-9", received_on=date(2026, 1, 5))
     assert any("Payment received: 295.20 EUR" in subject for _to, subject, _text in mails())
 
 
@@ -260,14 +276,7 @@ def test_reminders_once_per_level(family, django_capture_on_commit_callbacks):
 
 def test_annual_certificates_once_per_holder(family):
     (call,) = generate()
-    services.payment_record(
-        actor=None,
-        source=PaymentSource.DIRECT_DEBIT,
-        reference="PRLV-1",
-        amount=call.amount_due,
-        received_on=date(2026, 1, 10),
-        call=call,
-    )
+    pay_in_full(call, source=PaymentSource.DIRECT_DEBIT, reference="PRLV-1")
     assert services.annual_certificates_issue(actor=None, year=2026, today=date(2027, 1, 15)) == 1
     assert services.annual_certificates_issue(actor=None, year=2026, today=date(2027, 1, 16)) == 0
     certificate = AnnualCertificate.objects.get()

@@ -17,7 +17,7 @@ from contributions.choices import CallStatus, PaymentSource
 from contributions.models import ReceivedPayment
 from contributions.services import Quarter
 from contributions.tests.conftest import log_in
-from contributions.tests.helpers import pdf_text
+from contributions.tests.helpers import pay_in_full, pdf_text
 from contributions.tests.objects import make_call
 
 pytestmark = pytest.mark.django_db
@@ -86,14 +86,7 @@ def test_the_receipt_exists_once_paid(family):
     client = log_in(family.user, language="fr")
     url = reverse("contributions:receipt_pdf", args=[call.public_id])
     assert client.get(url).status_code == 404
-    services.payment_record(
-        actor=None,
-        source=PaymentSource.DIRECT_DEBIT,
-        reference="PRLV-7",
-        amount=call.amount_due,
-        received_on=date(2026, 1, 10),
-        call=call,
-    )
+    pay_in_full(call, source=PaymentSource.DIRECT_DEBIT, reference="PRLV-7")
     family.user.language = "fr"
     family.user.save()
     text = pdf_text(client.get(url).content)
@@ -102,14 +95,7 @@ def test_the_receipt_exists_once_paid(family):
 
 def test_the_record_and_the_certificate(family):
     (call,) = issue()
-    services.payment_record(
-        actor=None,
-        source=PaymentSource.CARD,
-        reference="PSP-7",
-        amount=call.amount_due,
-        received_on=date(2026, 1, 10),
-        call=call,
-    )
+    pay_in_full(call, source=PaymentSource.CARD, reference="PSP-7")
     services.annual_certificates_issue(actor=None, year=2026, today=date(2027, 1, 10))
     client = log_in(family.user)
     record = client.get(reverse("contributions:record_pdf", args=[family.contract.public_id, 2026]))

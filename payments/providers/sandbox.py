@@ -173,6 +173,13 @@ def charge_settle(charge: SandboxCharge, status: str, *, card_brand: str = "", c
     return charge
 
 
+def charge_ask_3ds(charge: SandboxCharge, *, card_brand: str, card_last4: str) -> SandboxCharge:
+    """Hold a charge for the payer's 3-D Secure confirmation (it stays pending)."""
+    charge.card_brand, charge.card_last4, charge.reason = card_brand, card_last4, "3ds_required"
+    charge.save(update_fields=["card_brand", "card_last4", "reason", "updated_at"])
+    return charge
+
+
 def notification_body(charge: SandboxCharge) -> bytes:
     document = {
         "event_id": f"evt-{charge.reference}-{charge.status}",
