@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import record
 from contracts.choices import AffiliationRole, ContractKind, PaymentFrequency, PaymentMethod
 from contracts.models import Affiliation, Contract
-from contracts.services import _check_expatriation, affiliation_add_subscriber
+from contracts.services import affiliation_add_subscriber, check_expatriation
 from core.validation import field_error, validate_row
 from people.models import Person
-from people.services import Address, nir_clean, person_create
+from people.services import Address, membership_number_assign, nir_clean, person_create
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -92,9 +92,7 @@ def _person_for(actor: User | None, employee: NewEmployee, contract: Contract) -
             address=employee.address,
         )
     if not person.membership_number:  # a former dependant who becomes an employee gets a number of their own
-        person.membership_number = next_membership_number()
-        validate_row(person)
-        person.save(update_fields=["membership_number", "updated_at"])
+        membership_number_assign(actor=actor, person=person, number=next_membership_number())
     return person
 
 
@@ -137,7 +135,7 @@ def affiliation_country_change(*, actor: User | None, affiliation: Affiliation, 
     """Record an employee's new country of expatriation; their dependants follow them abroad."""
     if affiliation.role != AffiliationRole.SUBSCRIBER:
         raise field_error("person", _("Only a subscriber's country of expatriation is declared."), code="role")
-    _check_expatriation(affiliation.contract, country)
+    check_expatriation(affiliation.contract, country)
     before = affiliation.country_of_expatriation.code or ""
     affiliation.country_of_expatriation = country
     validate_row(affiliation)

@@ -32,8 +32,7 @@ from demarches.generic_kinds import DATE_INPUT, KindForm
 from demarches.kinds import RequestKind, register
 from members import request_kinds as member_kinds
 from members.forms import not_before_1900, not_in_future, plain_text
-from members.request_kinds import IbanChangeForm, ReferenceSalaryChangeForm, unseal_iban
-from members.request_kinds import _date as payload_date
+from members.request_kinds import IbanChangeForm, ReferenceSalaryChangeForm, payload_date, unseal_iban
 from members.services import person_civil_status_update, person_contact_update
 from people.choices import Civility
 from people.models import Person

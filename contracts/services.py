@@ -331,7 +331,7 @@ def _check_not_covered(contract: Contract, person: Person, start: date, end: dat
         )
 
 
-def _check_expatriation(contract: Contract, country: str) -> None:
+def check_expatriation(contract: Contract, country: str) -> None:
     """An expatriate's country must lie in the contract's zone: the zone sets the price and the help lines."""
     if contract.zone_id is None:
         if country:
@@ -384,7 +384,7 @@ def affiliation_add_subscriber(
     _check_subscriber(contract, person)
     end_date = _nested_end(start_date, end_date, outer_start=contract.effective_date, outer_end=contract.end_date)
     _check_person_alive(person, start_date)
-    _check_expatriation(contract, country_of_expatriation)
+    check_expatriation(contract, country_of_expatriation)
     _check_not_covered(contract, person, start_date, end_date)
     affiliation = Affiliation(
         contract=contract,

@@ -235,7 +235,8 @@ def _in_savepoint(apply: Callable[..., None]) -> Callable[..., None]:
     return wrapped
 
 
-def _date(payload: dict, name: str) -> date:
+def payload_date(payload: dict, name: str) -> date:
+    """A date field of a request's payload (stored as ISO text); a clear error on the field otherwise."""
     try:
         return date.fromisoformat(str(payload[name]))
     except (KeyError, ValueError) as exc:
@@ -245,7 +246,7 @@ def _date(payload: dict, name: str) -> date:
 @_in_savepoint
 def apply_civil_status(*, request: Any, actor: Any) -> None:
     values = {name: request.payload.get(name, "") for name in services.CIVIL_STATUS_FIELDS if name in request.payload}
-    values["birth_date"] = _date(request.payload, "birth_date")
+    values["birth_date"] = payload_date(request.payload, "birth_date")
     services.person_civil_status_update(actor=actor, person=request.subject_person, values=values)
 
 
@@ -270,7 +271,7 @@ def apply_reference_salary(*, request: Any, actor: Any) -> None:
         actor=actor,
         person=person,
         amount=Decimal(str(request.payload.get("amount"))),
-        effective_date=_date(request.payload, "effective_date"),
+        effective_date=payload_date(request.payload, "effective_date"),
     )
 
 
@@ -301,7 +302,7 @@ def _family_member(principal: Affiliation, payload: dict, birth_date: date) -> P
 @_in_savepoint
 def apply_beneficiary_add(*, request: Any, actor: Any) -> None:
     payload = request.payload
-    start_date, birth_date = _date(payload, "start_date"), _date(payload, "birth_date")
+    start_date, birth_date = payload_date(payload, "start_date"), payload_date(payload, "birth_date")
     principal = _principal(request.subject_person, request.subject_contract, start_date)
     dependant = _family_member(principal, payload, birth_date) or person_create(
         actor=actor,
@@ -330,7 +331,7 @@ def apply_beneficiary_remove(*, request: Any, actor: Any) -> None:
     )
     if affiliation is None:
         raise ValidationError({"affiliation": _("This person is not covered under this member.")})
-    end_date = _date(payload, "end_date")
+    end_date = payload_date(payload, "end_date")
     if affiliation.end_date is not None and affiliation.end_date <= end_date:
         raise ValidationError(
             {"end_date": _("This cover already ends on %(date)s.") % {"date": affiliation.end_date.isoformat()}}

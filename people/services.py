@@ -248,6 +248,16 @@ def bank_account_add(
 
 
 @transaction.atomic
+def membership_number_assign(*, actor: User | None, person: Person, number: str) -> Person:
+    """Give a person known without one (a former dependant who becomes an employee) a membership number."""
+    person.membership_number = number
+    validate_row(person)
+    person.save(update_fields=["membership_number", "updated_at"])
+    record(actor=actor, action="person.membership_number_assigned", target=person, data={"number": number})
+    return person
+
+
+@transaction.atomic
 def reference_salary_set(
     *,
     actor: User | None,

@@ -103,3 +103,21 @@ def test_bulk_import_is_all_or_nothing_and_idempotent(acme):
 def test_a_file_without_the_columns_is_refused(acme):
     report = bulk.check(actor=None, content=b"name,surname\nA,B\n", contracts={})
     assert report.problems and report.problems[0].line == 1
+
+
+def test_a_known_person_without_a_number_gets_one_and_it_is_audited(acme):
+    from people.tests.factories import person
+
+    known = person(
+        last_name=NEW.last_name, first_name=NEW.first_name, birth_date=NEW.birth_date, sex="F", membership_number=""
+    )
+    Person.objects.filter(pk=known.pk).update(nir=nir("2900775123456"))
+    affiliation, created = employee_affiliate(
+        actor=None, contract=acme.contract, employee=NEW, start_date=date(2026, 1, 1)
+    )
+    assert created and affiliation.person == known
+    known.refresh_from_db()
+    assert known.membership_number.startswith("17")
+    assert AuditEvent.objects.filter(
+        action="person.membership_number_assigned", target_id=str(known.public_id)
+    ).exists()
