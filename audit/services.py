@@ -71,6 +71,19 @@ def record_access(
     return record(actor=actor, action=ACCESS_ACTION, target=target, data={"reason": reason}, profile=profile)
 
 
+def personal_data_viewed(
+    *, actor: AbstractBaseUser, reason: str, target: models.Model | None = None, shown: Iterable[models.Model] = ()
+) -> None:
+    """A staff page showed someone's personal data (SPEC G4): one event per page, naming the object shown or the
+    public ids of the rows of a list page; nothing for an empty list."""
+    if target is not None:
+        record_access(actor=actor, target=target, reason=reason, profile="staff")
+        return
+    ids = [str(getattr(row, "public_id", row.pk)) for row in shown]
+    if ids:
+        record(actor=actor, action=ACCESS_ACTION, data={"reason": reason, "shown": ids}, profile="staff")
+
+
 def _locked_head() -> AuditChainHead:
     """The chain head, locked until the transaction ends so that appends take turns.
 

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import lifecycle
 from accounts.decorators import staff_role_required
-from backoffice import selectors, services
+from audit.services import personal_data_viewed
+from backoffice import selectors
 from backoffice.forms import (
     ClosureRefuseForm,
     DeactivateForm,
@@ -55,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def registration_queue(request: HttpRequest) -> HttpResponse:
     page = _page(request, registration_selectors.registration_queue())
     rows = [(r, registration_selectors.registration_comparison(r)) for r in page.object_list]
-    services.personal_data_viewed(actor=request.user, reason="registration_queue", shown=page.object_list)
+    personal_data_viewed(actor=request.user, reason="registration_queue", shown=page.object_list)
     return render(request, "backoffice/registration_queue.html", {"page": page, "rows": rows})
 
 
@@ -77,7 +78,7 @@ def _registration_page(request: HttpRequest, registration, *, validate=None, ref
         "refuse_form": refuse or RefuseForm(),
         "pending": pending,
     }
-    services.personal_data_viewed(actor=request.user, reason="registration_review", target=registration)
+    personal_data_viewed(actor=request.user, reason="registration_review", target=registration)
     return render(request, "backoffice/registration_detail.html", context, status=status)
 
 
@@ -131,7 +132,7 @@ def user_search(request: HttpRequest) -> HttpResponse:
     form = UserSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = _page(request, selectors.user_search(actor=request.profile, query=query))
-    services.personal_data_viewed(actor=request.user, reason="user_search", shown=page.object_list)
+    personal_data_viewed(actor=request.user, reason="user_search", shown=page.object_list)
     return render(request, "backoffice/user_search.html", {"form": form, "page": page, "query": query})
 
 
@@ -154,7 +155,7 @@ def _user_page(request: HttpRequest, user, *, deactivate=None, delete=None, stat
         "deactivate_form": deactivate or DeactivateForm(),
         "delete_form": delete or DeleteForm(),
     }
-    services.personal_data_viewed(actor=request.user, reason="account_support", target=user)
+    personal_data_viewed(actor=request.user, reason="account_support", target=user)
     return render(request, "backoffice/user_detail.html", context, status=status)
 
 
@@ -223,7 +224,7 @@ def user_delete(request: HttpRequest, public_id) -> HttpResponse:
 @staff_role_required(*ACCOUNT_ROLES)
 def closure_queue(request: HttpRequest) -> HttpResponse:
     page = _page(request, registration_selectors.closure_queue())
-    services.personal_data_viewed(actor=request.user, reason="closure_queue", shown=page.object_list)
+    personal_data_viewed(actor=request.user, reason="closure_queue", shown=page.object_list)
     return render(request, "backoffice/closure_queue.html", {"page": page, "refuse_form": ClosureRefuseForm()})
 
 

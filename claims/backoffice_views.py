@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import StaffRole
 from accounts.decorators import staff_role_required
-from audit.services import ACCESS_ACTION, record, record_access
+from audit.services import personal_data_viewed, record_access
 from claims import backoffice_presenters as bp
 from claims import currency, presenters, selectors, services
 from claims.forms import DecideForm, OriginalsForm, RatesUploadForm, RejectForm, RestoreForm, SuspendForm
@@ -27,18 +27,12 @@ PAGE_SIZE = 20
 staff_only = staff_role_required(StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
 
 
-def _shown(request: HttpRequest, reason: str, rows) -> None:
-    ids = [str(row.public_id) for row in rows]
-    if ids:
-        record(actor=request.user, action=ACCESS_ACTION, data={"reason": reason, "shown": ids}, profile="staff")
-
-
 @staff_only
 def queue(request: HttpRequest) -> HttpResponse:
     form, filters = bp.queue_filters(request.GET)
     claims = selectors.backoffice_queue(actor=request.profile, filters=filters)
     page = CappedPaginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    _shown(request, "claims_queue", page.object_list)
+    personal_data_viewed(actor=request.user, reason="claims_queue", shown=page.object_list)
     return render(request, "claims/backoffice/queue.html", {"form": form, "page": page})
 
 
@@ -138,7 +132,9 @@ def suspend(request: HttpRequest, public_id) -> HttpResponse:
 @staff_only
 def suspensions(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.suspension_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    _shown(request, "claims_suspensions", [row.person for row in page.object_list])
+    personal_data_viewed(
+        actor=request.user, reason="claims_suspensions", shown=[row.person for row in page.object_list]
+    )
     return render(request, "claims/backoffice/suspensions.html", {"page": page, "form": RestoreForm()})
 
 

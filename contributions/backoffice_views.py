@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import StaffRole
 from accounts.decorators import staff_role_required
-from backoffice.services import personal_data_viewed
+from audit.services import personal_data_viewed
 from contributions import selectors, services
 from contributions.forms import AllocateForm, CallFilterForm, GenerateForm, ImportForm
 from documents.pdf import paris_today

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_role_required
-from audit.services import record_access
-from backoffice.services import personal_data_viewed
+from audit.services import personal_data_viewed, record_access
 from professionals import selectors, services, threads
 from professionals.forms import DecideForm, InvoiceFilterForm, MessageStatusForm, PaymentForm
 from professionals.permissions import access_invoice_for_staff, access_message_for_staff, access_payment_for_staff
