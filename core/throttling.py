@@ -28,3 +28,8 @@ def hit(scope: str, value: str, *, limit: int, window: int) -> bool:
 def exhausted(scope: str, value: str, *, limit: int) -> bool:
     """Whether ``limit`` is already reached, without counting an attempt."""
     return (cache.get(_key(scope, value)) or 0) >= limit
+
+
+def reset(scope: str, value: str) -> None:
+    """Forget the attempts counted (after a success)."""
+    cache.delete(_key(scope, value))

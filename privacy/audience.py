@@ -41,17 +41,20 @@ def route_name(match) -> str:
 
 
 def count(route: str, *, day: date | None = None) -> None:
+    """One increment on the way out; the day's list of routes is touched only by a route's first view of the day."""
     day = day or timezone.localdate()
     key = _key(day, route)
-    if cache.add(key, 1, KEEP_SECONDS):
-        routes = cache.get(_index_key(day)) or []
-        if route not in routes:
-            cache.set(_index_key(day), [*routes, route], KEEP_SECONDS)
-        return
     try:
         cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, KEEP_SECONDS)
+        return
+    except ValueError:  # the route's first view of the day (or its counter expired)
+        pass
+    if not cache.add(key, 1, KEEP_SECONDS):  # another process created it meanwhile
+        cache.incr(key)
+        return
+    routes = cache.get(_index_key(day)) or []
+    if route not in routes:
+        cache.set(_index_key(day), [*routes, route], KEEP_SECONDS)
 
 
 def flush(*, today: date | None = None) -> int:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -62,13 +64,42 @@ def event_row(event: AuditEvent) -> list[str]:
     ]
 
 
-def csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode()
+def pinned(events: QuerySet[AuditEvent], limit: int) -> tuple[QuerySet[AuditEvent], list[tuple[int, str]]]:
+    """The first ``limit`` events of the selection (newest first), pinned to the ids they have now so that events
+    recorded while the file streams (its own export event, say) do not slip in; with their (id, hash) pairs."""
+    pairs = list(events.values_list("id", "hash")[:limit])
+    if not pairs:
+        return events.none(), pairs
+    return events.filter(id__gte=pairs[-1][0], id__lte=pairs[0][0]), pairs
+
+
+def batches(events: QuerySet[AuditEvent], size: int = 500) -> Iterator[list[AuditEvent]]:
+    """The events read from the database ``size`` at a time (never the whole selection in memory)."""
+    batch: list[AuditEvent] = []
+    for event in events.iterator(chunk_size=size):
+        batch.append(event)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(header: list[str], rows: Iterable[list[str]], filename: str) -> StreamingHttpResponse:
+    """A private CSV download written row by row (with the BOM spreadsheets need for UTF-8)."""
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow([_safe_cell(cell) for cell in row]) for row in rows)
+    content = (part for chunk in (("\ufeff", writer.writerow(header)), lines) for part in chunk)
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _safe_cell(value: str) -> str:
@@ -77,11 +108,11 @@ def _safe_cell(value: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def selection_digest(events: list[AuditEvent]) -> str:
-    """SHA-256 over the hashes of the events listed, in chain order: it names this exact selection."""
+def selection_digest(pairs: Iterable[tuple[int, str]]) -> str:
+    """SHA-256 over the (id, hash) of the events listed, in chain order: it names this exact selection."""
     digest = hashlib.sha256()
-    for event in sorted(events, key=lambda item: item.id):
-        digest.update(f"{event.id}:{event.hash}\n".encode())
+    for event_id, event_hash in sorted(pairs):
+        digest.update(f"{event_id}:{event_hash}\n".encode())
     return digest.hexdigest()
 
 

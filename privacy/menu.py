@@ -2,16 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import ProfileKind
 from backoffice.queues import Queue
 from core.menu import Entry
-from privacy.selectors import PRIVACY_ROLES, open_count
-
-USERS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT, ProfileKind.PROFESSIONAL)
+from privacy.selectors import PRIVACY_ROLES, REQUESTER_KINDS, open_count
 
 ENTRIES = [
     Entry(
-        USERS,
+        REQUESTER_KINDS,
         _("My personal data"),
         "privacy:index",
         description=_("Get a copy of your data, have it corrected or erased, and follow your requests."),

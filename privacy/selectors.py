@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.choices import StaffRole
+from accounts.choices import ProfileKind, StaffRole
 from accounts.models import Profile, User
 from audit.models import AuditEvent
 from audit.services import ACCESS_ACTION
@@ -25,6 +25,7 @@ from privacy.hooks import Subject, all_hooks
 from privacy.models import PageViewCount, PrivacyRequest
 
 PRIVACY_ROLES = (StaffRole.DPO, StaffRole.ADMINISTRATOR)
+REQUESTER_KINDS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT, ProfileKind.PROFESSIONAL)
 PERSON_ID_LIMIT = 200
 
 # --- The requester's own requests --------------------------------------------------------------------------------

@@ -13,13 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.choices import ProfileKind
 from accounts.decorators import profile_required
 from contracts.pdf import attachment_response
 from privacy import legal, selectors, services
 from privacy.forms import RightsRequestForm
 
-USER_KINDS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT, ProfileKind.PROFESSIONAL)
 PAGE_SIZE = 20
 
 
@@ -36,7 +34,7 @@ def _filing(form: RightsRequestForm) -> services.Filing:
     )
 
 
-@profile_required(*USER_KINDS)
+@profile_required(*selectors.REQUESTER_KINDS)
 def index(request: HttpRequest) -> HttpResponse:
     form = RightsRequestForm(request.POST or None, request.FILES or None, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
@@ -53,12 +51,12 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("privacy:detail", filed.public_id)
     page = Paginator(selectors.my_requests(profile=request.profile), PAGE_SIZE).get_page(request.GET.get("page"))
     status = 400 if request.method == "POST" else 200
-    can_use_iban = request.profile.kind in (ProfileKind.MEMBER, ProfileKind.COMPANY)
+    can_use_iban = request.profile.kind in services.IBAN_CHECK_KINDS
     context = {"form": form, "page": page, "can_use_iban": can_use_iban}
     return render(request, "privacy/index.html", context, status=status)
 
 
-@profile_required(*USER_KINDS)
+@profile_required(*selectors.REQUESTER_KINDS)
 def detail(request: HttpRequest, public_id) -> HttpResponse:
     found = selectors.access_my_request(profile=request.profile, public_id=public_id)
     report = found.erasure_report or {}
@@ -71,7 +69,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "privacy/detail.html", context)
 
 
-@profile_required(*USER_KINDS)
+@profile_required(*selectors.REQUESTER_KINDS)
 def download(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     found = selectors.access_my_request(profile=request.profile, public_id=public_id)
     if not found.export_available:

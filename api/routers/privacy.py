@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Header, Router, Schema
 from ninja.responses import Status
 
-from accounts.choices import ProfileKind
 from accounts.models import Profile
 from api.errors import ApiError, ErrorCode, error_response
 from api.schemas import CALL_ERRORS, OBJECT_ERRORS, InputSchema, paged
@@ -58,8 +57,6 @@ EXPORT_SCHEMA = {
     "required": ["schema", "schema_version", "generated_at", "sections", "audit_events"],
 }
 
-USER_KINDS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT, ProfileKind.PROFESSIONAL)
-
 
 class EventOut(Schema):
     status: str = Field(alias="to_status")
@@ -94,14 +91,14 @@ class PrivacyRequestIn(InputSchema):
 
 def _profile(request: HttpRequest) -> Profile:
     profile = request.auth.profile
-    if profile is None or profile.kind not in USER_KINDS:
+    if profile is None or profile.kind not in selectors.REQUESTER_KINDS:
         raise ApiError(403, ErrorCode.PROFILE_NOT_ALLOWED, field="profile")
     return profile
 
 
 def _own(request: HttpRequest, public_id: UUID) -> PrivacyRequest:
     profile = request.auth.profile
-    if profile is None or profile.kind not in USER_KINDS:
+    if profile is None or profile.kind not in selectors.REQUESTER_KINDS:
         raise Http404
     return selectors.access_my_request(profile=profile, public_id=public_id)
 

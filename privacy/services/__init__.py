@@ -14,20 +14,21 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile, User
 from audit.services import record
-from people.models import BankAccount, Person
+from core import throttling
+from demarches.uploads import JPEG, PDF, PNG, clean_name, detect_type
+from people.models import Person
+from people.selectors import current_bank_account
 from privacy import emails
 from privacy.choices import (
     EXPORT_KINDS,
@@ -50,7 +51,7 @@ IDENTITY_THROTTLED = _("Too many unsuccessful attempts. Try again in an hour, or
 IDENTITY_MAX_FAILURES = 5
 IDENTITY_WINDOW_SECONDS = 3600
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
-DOCUMENT_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+DOCUMENT_TYPES = (PDF, JPEG, PNG)
 EXPORT_VALID_DAYS = 30
 EXPORT_SCHEMA_VERSION = "1.0"
 
@@ -75,26 +76,19 @@ def extended_due_date(received_on: date) -> date:
 # --- Identity ---------------------------------------------------------------------------------------------------
 
 
-def _throttle_key(user: User) -> str:
-    return f"privacy:identity-failures:{user.pk}"
+THROTTLE_SCOPE = "privacy-identity"
+IBAN_CHECK_KINDS = (ProfileKind.MEMBER, ProfileKind.COMPANY)  # the profiles with a membership number and an account
 
 
 def identity_throttled(user: User) -> bool:
-    return (cache.get(_throttle_key(user)) or 0) >= IDENTITY_MAX_FAILURES
+    return throttling.exhausted(THROTTLE_SCOPE, str(user.pk), limit=IDENTITY_MAX_FAILURES)
 
 
-def _current_account(profile: Profile) -> BankAccount | None:
-    today = timezone.localdate()
-    owner = Q(person=profile.person) if profile.person_id else Q(company=profile.company)
-    accounts = BankAccount.objects.filter(owner, valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    )
-    return accounts.order_by("-valid_from", "-pk").first()
-
-
-def _holder_number(profile: Profile) -> str:
-    record_ = profile.person if profile.person_id else profile.company
-    return (getattr(record_, "membership_number", "") or "") if record_ is not None else ""
+def _holder(profile: Profile):
+    """The person (member) or company whose membership number and current account confirm the identity."""
+    if profile.kind not in IBAN_CHECK_KINDS:
+        return None
+    return profile.person if profile.person_id else profile.company
 
 
 def identity_check_iban(*, actor: User, profile: Profile, membership_number: str, iban_last4: str) -> None:
@@ -104,32 +98,31 @@ def identity_check_iban(*, actor: User, profile: Profile, membership_number: str
     """
     if identity_throttled(actor):
         raise IdentityRefusedError(IDENTITY_THROTTLED, code="throttled")
-    account = _current_account(profile) if profile.kind in (ProfileKind.MEMBER, ProfileKind.COMPANY) else None
-    expected_number = _holder_number(profile).strip().upper()
+    holder = _holder(profile)
+    account = current_bank_account(holder) if holder is not None else None
+    expected_number = (getattr(holder, "membership_number", "") or "").strip().upper()
     given_number = "".join(membership_number.split()).upper()
     given_digits = "".join(iban_last4.split()).upper()
     number_ok = bool(expected_number) and hmac.compare_digest(expected_number, given_number)
     digits = "".join(account.iban.split()).upper()[-4:] if account is not None else ""
     digits_ok = len(digits) == 4 and hmac.compare_digest(digits, given_digits)
     if number_ok and digits_ok:
-        cache.delete(_throttle_key(actor))
+        throttling.reset(THROTTLE_SCOPE, str(actor.pk))
         return
-    cache.add(_throttle_key(actor), 0, IDENTITY_WINDOW_SECONDS)
-    cache.incr(_throttle_key(actor))
+    throttling.hit(THROTTLE_SCOPE, str(actor.pk), limit=IDENTITY_MAX_FAILURES, window=IDENTITY_WINDOW_SECONDS)
     with transaction.atomic():
         record(actor=actor, action="privacy_request.identity_failed", target=actor, profile=profile.kind)
     raise IdentityRefusedError(IDENTITY_REFUSED, code="identity")
 
 
 def _document_type(upload) -> str:
+    """The type the content shows (``demarches.uploads`` reads it; images are verified by Pillow), within 5 MB."""
     if upload.size > DOCUMENT_MAX_BYTES:
         raise ValidationError({"identity_document": _("The file is larger than 5 MB.")})
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type in DOCUMENT_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    raise ValidationError({"identity_document": _("Send a PDF, JPEG or PNG file.")})
+    content_type = detect_type(upload)
+    if content_type not in DOCUMENT_TYPES:
+        raise ValidationError({"identity_document": _("Send a PDF, JPEG or PNG file.")})
+    return content_type
 
 
 # --- Filing -----------------------------------------------------------------------------------------------------
@@ -146,8 +139,11 @@ class Filing:
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def request_submit(*, actor: User, profile: Profile, filing: Filing) -> PrivacyRequest:
-    """File a rights request: the identity is checked first (digits now, or a document staff will check)."""
+def request_submit(*, actor: User, profile: Profile, filing: Filing, received_on: date | None = None) -> PrivacyRequest:
+    """File a rights request: the identity is checked first (digits now, or a document staff will check).
+
+    ``received_on`` is the day the request reached us when it is entered later (today by default): the deadline
+    runs from it."""
     existing = PrivacyRequest.objects.filter(user=actor, idempotency_key=filing.idempotency_key).first()
     if existing is not None:
         return existing
@@ -168,7 +164,14 @@ def request_submit(*, actor: User, profile: Profile, filing: Filing) -> PrivacyR
     if filing.method == IdentityMethod.DOCUMENT:
         stored = default_storage.save(f"privacy/identity/{uuid.uuid4().hex}", filing.document)
     try:
-        return _create(actor=actor, profile=profile, filing=filing, stored=stored, content_type=content_type)
+        return _create(
+            actor=actor,
+            profile=profile,
+            filing=filing,
+            stored=stored,
+            content_type=content_type,
+            received_on=received_on or timezone.localdate(),
+        )
     except IntegrityError:
         _delete_files([stored] if stored else [])
         return PrivacyRequest.objects.get(user=actor, idempotency_key=filing.idempotency_key)
@@ -178,9 +181,11 @@ def request_submit(*, actor: User, profile: Profile, filing: Filing) -> PrivacyR
 
 
 @transaction.atomic
-def _create(*, actor: User, profile: Profile, filing: Filing, stored: str, content_type: str) -> PrivacyRequest:
-    today = timezone.localdate()
-    reference = f"DPR-{today.year}-{PrivacyRequestSequence.take_next(today.year):06d}"
+def _create(
+    *, actor: User, profile: Profile, filing: Filing, stored: str, content_type: str, received_on: date
+) -> PrivacyRequest:
+    year = timezone.localdate().year  # the year it is registered in, whatever the day it reached us
+    reference = f"DPR-{year}-{PrivacyRequestSequence.take_next(year):06d}"
     request = PrivacyRequest(
         reference=reference,
         kind=filing.kind,
@@ -191,10 +196,10 @@ def _create(*, actor: User, profile: Profile, filing: Filing, stored: str, conte
         language=actor.language,
         identity_method=filing.method,
         identity_document_name=stored,
-        identity_document_original=getattr(filing.document, "name", "")[:255] if stored else "",
+        identity_document_original=clean_name(getattr(filing.document, "name", "")) if stored else "",
         identity_document_type=content_type,
-        received_on=today,
-        due_on=due_date(today),
+        received_on=received_on,
+        due_on=due_date(received_on),
         idempotency_key=filing.idempotency_key,
     )
     request.full_clean()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile
@@ -23,6 +25,13 @@ IBAN = "FR7630006000011234567890189"
 OTHER_IBAN = "FR1420041010050500013M02606"
 
 
+def png_bytes() -> bytes:
+    """A real (tiny) PNG: uploads are checked by their content, not by their first bytes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @dataclass
 class Family:
     holder: Person
@@ -31,14 +40,23 @@ class Family:
     child: Person
 
 
-def family(*, iban: str | None = IBAN, language: str = "en", ended: date | None = None, **person_fields) -> Family:
+def family(
+    *,
+    iban: str | None = IBAN,
+    language: str = "en",
+    ended: date | None = None,
+    child_fields: dict | None = None,
+    **person_fields,
+) -> Family:
+    """A holder with an individual contract, a covered child, a member login and (unless ``iban=None``) an account."""
     holder = person(**person_fields)
     contract = cf.individual_contract(holder, **({"end_date": ended} if ended else {}))
     principal = contract.affiliations.get()
     if ended:
         principal.end_date = ended
         principal.save()
-    child = cf.dependant_of(principal, dependant(first_name="Léa", birth_date=date(2015, 3, 2)), end_date=ended)
+    child_fields = child_fields or {"first_name": "Léa", "birth_date": date(2015, 3, 2)}
+    child = cf.dependant_of(principal, dependant(**child_fields), end_date=ended)
     account = f.user(language=language, email=holder.email, first_name=holder.first_name, last_name=holder.last_name)
     profile = f.profile(ProfileKind.MEMBER, holder, account=account)
     if iban:

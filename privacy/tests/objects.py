@@ -36,10 +36,14 @@ def _is_requester(profile) -> bool:
     return profile is not None and profile.kind in USER_KINDS
 
 
+def _stored(content: bytes) -> str:
+    return default_storage.save(f"privacy/matrix/{uuid.uuid4().hex}", ContentFile(content))
+
+
 def _with_copy(request):
     """An answered request whose copy is ready, written directly."""
-    request.export_json_name = default_storage.save(f"privacy/matrix/{uuid.uuid4().hex}", ContentFile(b"{}"))
-    request.export_pdf_name = default_storage.save(f"privacy/matrix/{uuid.uuid4().hex}", ContentFile(b"%PDF-1.4"))
+    request.export_json_name = _stored(b"{}")
+    request.export_pdf_name = _stored(b"%PDF-1.4")
     request.export_ready_at = timezone.now()
     request.export_expires_at = timezone.now() + timedelta(days=30)
     request.save()
@@ -56,27 +60,25 @@ def _build(profile, *, answered: bool = False, status: str = RequestStatus.IN_PR
     return _with_copy(request) if answered else request
 
 
-def request_own(profile) -> Target:
-    return _target(_build(profile if _is_requester(profile) else _stranger()))
+def _builders(*, answered: bool):
+    """(own, other): a request of the profile when it may file one (a stranger's otherwise), and a stranger's."""
+
+    def own(profile) -> Target:
+        return _target(_build(profile if _is_requester(profile) else _stranger(), answered=answered))
+
+    def other(profile) -> Target:
+        return _target(_build(_stranger(), answered=answered))
+
+    return own, other
 
 
-def request_other(profile) -> Target:
-    return _target(_build(_stranger()))
-
-
-def copy_own(profile) -> Target:
-    return _target(_build(profile if _is_requester(profile) else _stranger(), answered=True))
-
-
-def copy_other(profile) -> Target:
-    return _target(_build(_stranger(), answered=True))
+request_own, request_other = _builders(answered=False)
+copy_own, copy_other = _builders(answered=True)
 
 
 def identity_own(profile) -> Target:
     request = _build(_stranger(), status=RequestStatus.IDENTITY_TO_CHECK)
-    request.identity_document_name = default_storage.save(
-        f"privacy/matrix/{uuid.uuid4().hex}", ContentFile(b"%PDF-1.4 id")
-    )
+    request.identity_document_name = _stored(b"%PDF-1.4 id")
     request.identity_document_original = f"id-{uuid.uuid4().hex[:8]}.pdf"
     request.identity_document_type = "application/pdf"
     request.save()
@@ -113,38 +115,14 @@ register(
     data={"decision": "confirm"},
     **_STAFF,
 )
-register(
-    "privacy_backoffice:assign",
-    own=request_own,
-    other=request_other,
-    methods=("POST",),
-    data={"assignee": "me"},
-    **_STAFF,
-)
-register(
-    "privacy_backoffice:extend",
-    own=request_own,
-    other=request_other,
-    methods=("POST",),
-    data={"reason": "Matrix: many records."},
-    **_STAFF,
-)
-register(
-    "privacy_backoffice:refuse",
-    own=request_own,
-    other=request_other,
-    methods=("POST",),
-    data={"refusal_reason": "other", "answer": "Matrix refusal."},
-    **_STAFF,
-)
-register(
-    "privacy_backoffice:answer",
-    own=request_own,
-    other=request_other,
-    methods=("POST",),
-    data={"answer": "Matrix answer."},
-    **_STAFF,
-)
+# The decisions on a request: each posted with the data its form needs.
+for name, data in {
+    "assign": {"assignee": "me"},
+    "extend": {"reason": "Matrix: many records."},
+    "refuse": {"refusal_reason": "other", "answer": "Matrix refusal."},
+    "answer": {"answer": "Matrix answer."},
+}.items():
+    register(f"privacy_backoffice:{name}", own=request_own, other=request_other, methods=("POST",), data=data, **_STAFF)
 
 
 def event_own(profile) -> Target:

@@ -178,7 +178,7 @@ def staff_user(db):
 
 def test_staff_confirm_or_reject_the_identity_document(fam, staff_user):
     def document():
-        return SimpleUploadedFile("id.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png")
+        return SimpleUploadedFile("id.png", pf.png_bytes(), content_type="image/png")
 
     request = submit(fam, method=IdentityMethod.DOCUMENT, document=document())
     confirmed = services.request_identity_decide(actor=staff_user, request=request, confirmed=True)

@@ -14,46 +14,29 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from accounts.choices import ProfileKind, StaffRole
+from accounts.choices import StaffRole
 from accounts.tests import factories as f
 from conftest import screenshot
-from contracts.tests import factories as cf
-from people.models import BankAccount
-from people.tests.factories import dependant, person
 from privacy.tests import factories as pf
 from tests.journeys.support import log_in, log_out
 from tests.journeys.test_member_journeys import staff_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-IBAN = "FR7630006000011234567890189"
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-def member_like(last_name: str, first_name: str):
-    holder = person(last_name=last_name, first_name=first_name)
-    cf.individual_contract(holder)
-    return holder, f.profile(ProfileKind.MEMBER, holder, account=f.user(language="en", email=holder.email))
-
-
 def member():
-    holder = person(
+    fam = pf.family(
         last_name="Lefèvre",
         first_name="Sophie",
         address_line1="8 quai Saint-Vincent",
         postal_code="69001",
         city="Lyon",
         phone="+33611223344",
+        child_fields={"last_name": "Lefèvre", "first_name": "Jules", "birth_date": date(2016, 9, 12)},
     )
-    contract = cf.individual_contract(holder)
-    cf.dependant_of(
-        contract.affiliations.get(), dependant(last_name="Lefèvre", first_name="Jules", birth_date=date(2016, 9, 12))
-    )
-    BankAccount.objects.create(
-        person=holder, holder_name="Sophie Lefèvre", iban=IBAN, iban_last4=IBAN[-4:], valid_from=date(2023, 1, 1)
-    )
-    account = f.user(language="en", email=holder.email, first_name="Sophie", last_name="Lefèvre")
-    return holder, f.profile(ProfileKind.MEMBER, holder, account=account)
+    return fam.holder, fam.profile
 
 
 def test_member_gets_a_portable_copy_of_its_data_processed_by_the_dpo(open_page, mailbox):
@@ -82,7 +65,7 @@ def test_member_gets_a_portable_copy_of_its_data_processed_by_the_dpo(open_page,
     assert any(reference in mail.subject for mail in mailbox.new())
     log_out(page)
 
-    _late, late_profile = member_like("Girard", "Paul")
+    late_profile = pf.family(last_name="Girard", first_name="Paul", iban=None).profile
     pf.privacy_request(late_profile, kind="erasure", received_on=timezone.localdate() - timedelta(days=35))
     dpo_page = open_page(1280)
     staff_log_in(dpo_page, StaffRole.DPO)
@@ -120,7 +103,7 @@ def test_member_gets_a_portable_copy_of_its_data_processed_by_the_dpo(open_page,
     assert document["schema"] == "openmutuelle.personal-data-export"
     assert document["sections"]["people"]["identity"]["membership_number"] == holder.membership_number
     assert document["sections"]["people"]["bank_accounts"][0]["iban"] == "FR76 •••• •••• 0189"
-    assert IBAN not in json.dumps(document)
+    assert pf.IBAN not in json.dumps(document)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the summary (PDF)").click()
     SHOTS.mkdir(parents=True, exist_ok=True)
