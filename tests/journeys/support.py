@@ -116,3 +116,35 @@ def expect_home(page: Page, name: str, *, first: bool) -> None:
     else:
         expect(page.get_by_text(re.compile(r"Previous connection: \S"))).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def staff_log_in_as(page: Page, user) -> None:
+    """A staff login with a confirmed authenticator app: the password, then a code (SPEC A13)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.tests import factories as f
+    from twofactor.tests.helpers import code
+
+    device = TOTPDevice.objects.create(user=user, name="authenticator-app", confirmed=True)
+    log_in(page, user.username, f.PASSWORD)
+    expect(page).to_have_url(re.compile(r"/2fa/verify/"))
+    page.get_by_label(re.compile(r"^Code from your app or recovery code:?$")).fill(code(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    expect(page).not_to_have_url(re.compile(r"/2fa/"))
+
+
+def staff_log_in(page: Page, *roles):
+    """A new staff login holding ``roles``, logged in with its second factor; returns its profile."""
+    from accounts.tests import factories as f
+
+    staff = f.staff(*roles, account=f.user(is_staff=True, language="en", first_name="Nadia", last_name="Roux"))
+    staff_log_in_as(page, staff.user)
+    return staff
+
+
+def pdf_text(path) -> str:
+    """The text of a downloaded PDF."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)

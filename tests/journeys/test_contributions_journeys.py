@@ -21,8 +21,7 @@ from contributions.models import ContributionCall
 from demo.context import DemoContext
 from demo.members import holder_number
 from people.tests.factories import company, dependant, person
-from tests.journeys.support import log_in
-from tests.journeys.test_member_journeys import staff_log_in
+from tests.journeys.support import log_in, staff_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

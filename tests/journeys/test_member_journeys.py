@@ -12,10 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import expect
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.tests import factories as f
@@ -25,8 +24,7 @@ from contracts.models import CareCategory, GuaranteeLine
 from contracts.tests import factories as cf
 from people.models import BankAccount, Person
 from people.tests.factories import dependant, person
-from tests.journeys.support import log_in, log_out
-from twofactor.tests.helpers import code
+from tests.journeys.support import log_in, log_out, pdf_text, staff_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,24 +147,6 @@ def blank_pdf(path) -> str:
     with open(path, "wb") as out:
         writer.write(out)
     return str(path)
-
-
-def staff_log_in(page, *roles: StaffRole):
-    """A staff login with a confirmed authenticator app: the password, then a code (SPEC A13)."""
-    staff = f.staff(*roles, account=f.user(is_staff=True, language="en", first_name="Nadia", last_name="Roux"))
-    device = TOTPDevice.objects.create(user=staff.user, name="authenticator-app", confirmed=True)
-    log_in(page, staff.user.username, f.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/2fa/verify/"))
-    page.get_by_label(re.compile(r"^Code from your app or recovery code:?$")).fill(code(device))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
-    expect(page).not_to_have_url(re.compile(r"/2fa/"))
-    return staff
-
-
-def pdf_text(path) -> str:
-    """The text of a downloaded PDF."""
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 def test_member_adds_a_child_validated_in_the_back_office(open_page, tmp_path):

@@ -18,8 +18,7 @@ from accounts.choices import StaffRole
 from accounts.tests import factories as f
 from conftest import screenshot
 from privacy.tests import factories as pf
-from tests.journeys.support import log_in, log_out
-from tests.journeys.test_member_journeys import staff_log_in
+from tests.journeys.support import log_in, log_out, staff_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,6 @@ from datetime import date
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.choices import ProfileKind, StaffRole
@@ -31,8 +30,7 @@ from demo.network import professionals_build
 from people.tests.factories import dependant, person
 from professionals import demo_data
 from professionals.models import Invoice, ProfessionalPayment
-from tests.journeys.support import log_in, log_out
-from twofactor.tests.helpers import code
+from tests.journeys.support import log_in, log_out, staff_log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,19 +139,10 @@ def test_a_demo_member_finds_a_dentist_near_a_city(open_page):
         log_out(page)
 
 
-def staff_log_in(page, staff) -> None:
-    """The demo's claims staff, with a confirmed authenticator app: the password, then a code (SPEC A13)."""
-    device = TOTPDevice.objects.create(user=staff, name="authenticator-app", confirmed=True)
-    log_in(page, staff.username, f.PASSWORD)
-    page.get_by_label(re.compile(r"^Code from your app or recovery code:?$")).fill(code(device))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
-
-
 def test_claims_staff_reject_one_invoice_and_pay_the_accepted_ones(open_page, mailbox):
     world = demo_world()
     page = open_page(1280)
-    staff_log_in(page, User.objects.get(username=STAFF_USERNAMES[StaffRole.CLAIMS]))
+    staff_log_in_as(page, User.objects.get(username=STAFF_USERNAMES[StaffRole.CLAIMS]))
     page.goto("/backoffice/")
     expect(page.get_by_text("Third-party-payment invoices to process — 3 waiting")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"^Third-party-payment invoices to process")).click()
