@@ -230,3 +230,13 @@ def test_the_backoffice_home_lists_the_claims_queues(family, claims_staff):
     company_profile = f.profile(ProfileKind.COMPANY, company())
     dashboard = log_in(Client(), company_profile.user).get(reverse("accounts:dashboard")).content.decode()
     assert reverse("claims:new") not in dashboard
+
+
+def test_the_pagination_links_keep_the_filters(family, claims_staff, monkeypatch):
+    monkeypatch.setattr("claims.backoffice_views.PAGE_SIZE", 2)
+    for n in range(5):
+        make_claim(family, [item(amount=D(10 + n))])
+    page = claims_staff["client"].get(reverse("claims_backoffice:queue"), {"status": "in_progress", "page": "2"})
+    html = page.content.decode()
+    assert 'href="?status=in_progress&amp;page=3" rel="next"' in html
+    assert 'href="?status=in_progress&amp;page=1" rel="prev"' in html
