@@ -20,6 +20,7 @@ from openmutuelle.config import (
     env_bool,
     env_int,
     env_list,
+    portal_url,
     secret_key,
 )
 
@@ -186,7 +187,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 TEMPORARY_PASSWORD_HOURS = 24
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
-PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+PORTAL_URL = portal_url(os.environ, PRODUCTION)  # the start of every link in emails
 # Throttling (SECURITY.md): a delay from the 5th consecutive failure, doubling; a lock at the 10th,
 # lifted by staff or after 24 hours. Locked and wrong-password answers are identical.
 LOGIN_DELAY_AFTER_FAILURES = 5
