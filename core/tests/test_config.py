@@ -24,7 +24,8 @@ def test_production_refuses_to_start_without_a_setting(tmp_path, missing):
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, tmp_path=tmp_path)
+    env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/deploy-check.sqlite3"}  # not shared by other runs
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
