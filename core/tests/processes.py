@@ -25,7 +25,10 @@ PRODUCTION = {
 }
 
 # Variables of the calling test run that must not leak into the child's configuration.
-_CLEARED = {"DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "PORT", "PORTAL_URL", "EMAIL_URL", "VAR_DIR", "REDIS_URL"}
+_CLEARED = {
+    *("DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "PORT", "PORTAL_URL", "EMAIL_URL", "VAR_DIR", "REDIS_URL"),
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser fixture for Playwright; a deployment must not have it
+}
 
 
 def environment(var_dir: Path, env: Mapping[str, str] = ()) -> dict[str, str]:
@@ -50,8 +53,14 @@ def manage(*args: str, env: Mapping[str, str], var_dir: Path, timeout: int = 120
 
 
 def free_port(first: int = 18200, last: int = 18299) -> int:
-    """A TCP port nothing listens on, in this project's range for test servers."""
-    for port in range(first, last + 1):
+    """A TCP port nothing listens on, in this project's range for test servers.
+
+    Under pytest-xdist each worker takes its own share of the range (gw0 the 1st, 3rd… port, gw1 the 2nd, 4th…
+    with two workers): a server that binds seconds after its port was chosen never meets another worker's.
+    """
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    for port in range(first + worker % workers, last + 1, workers):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
