@@ -47,13 +47,17 @@ def test_make_run_serves_the_portal_and_a_worker_and_one_ctrl_c_stops_both(datab
         start_new_session=True,  # its own process group: the "terminal" the Ctrl-C below goes to
     )
     output = Output(make.stdout)
-    groups: dict[str, int] = {}
+
+    def groups() -> list[int]:
+        """The process groups honcho started (each Procfile process in a session of its own)."""
+        return [int(pid) for _, pid in STARTED.findall(output.text)]
+
     try:
-        status = wait_for(lambda: http_get(f"http://127.0.0.1:{port}/healthz")[0], 45, "the page answering", output)
+        status = wait_for(lambda: http_get(f"http://127.0.0.1:{port}/healthz")[0], 90, "the page answering", output)
         assert status == 200, output.text
         assert http_get(f"http://127.0.0.1:{port}/login/")[0] == 200
-        wait_for(lambda: len(STARTED.findall(output.text)) == 2, 10, "both processes", output)
-        groups = {name: int(pid) for name, pid in STARTED.findall(output.text)}
+        wait_for(lambda: sorted(STARTED.findall(output.text))[1:2], 10, "both processes", output)
+        assert [name for name, _ in sorted(STARTED.findall(output.text))] == ["web", "worker"]
         # After the demo logins: where the emails go, and that a worker runs (before the processes' own lines).
         assert f"Emails:  one .eml file per message under {var / 'mail'}/" in output.text
         assert "Worker:  a task worker (python manage.py db_worker) runs beside the web server" in output.text
@@ -71,16 +75,16 @@ def test_make_run_serves_the_portal_and_a_worker_and_one_ctrl_c_stops_both(datab
             check=False,
         )
         assert enqueued.returncode == 0, enqueued.stderr
-        wait_for(probe.exists, 20, "the task being done", output)
+        wait_for(probe.exists, 60, "the task being done", output)
         assert probe.read_text() == f"http://127.0.0.1:{port}"
         assert re.search(r"worker\.1\s*\| .*portal_url_write", output.text), output.text
 
         os.killpg(make.pid, signal.SIGINT)  # Ctrl-C: the terminal signals its foreground process group
         assert make.wait(timeout=20) != 0  # make reports the interruption
-        wait_for(lambda: not any(map(group_alive, groups.values())), 10, "every process ending", output)
+        wait_for(lambda: not any(map(group_alive, groups())), 10, "every process ending", output)
         assert http_get(f"http://127.0.0.1:{port}/healthz")[0] == 0
     finally:
-        for pgid in [*groups.values(), make.pid]:
+        for pgid in [*groups(), make.pid]:  # nothing left behind, even when an assertion failed
             if group_alive(pgid):
                 os.killpg(pgid, signal.SIGKILL)
         make.wait(timeout=10)

@@ -44,7 +44,7 @@ def test_gunicorn_serves_the_portal_with_production_settings(database_url, tmp_p
     try:
         proxied = {"Host": "portal.example.fr", "X-Forwarded-Proto": "https"}  # what the reverse proxy sends
         url = f"http://127.0.0.1:{port}/healthz"
-        status, body = wait_for(lambda: (answer := http_get(url, proxied))[0] and answer, 60, "gunicorn", output)
+        status, body = wait_for(lambda: (answer := http_get(url, proxied))[0] and answer, 90, "gunicorn", output)
         assert status == 200, body
         assert json.loads(body)["status"] == "ok"
         assert http_get(url, {"Host": "portal.example.fr"})[0] == 301  # production: plain HTTP goes to HTTPS
