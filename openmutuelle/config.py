@@ -8,6 +8,7 @@ one stops the program with a clear message instead of a made-up default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -111,3 +112,14 @@ def email_settings(url: str, var_dir: Path) -> dict[str, object]:
             "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
         }
     raise ConfigError(f"EMAIL_URL scheme {parsed.scheme!r} is not supported (smtp, smtps, file, console).")
+
+
+def trusted_proxies() -> list[str]:
+    """``TRUSTED_PROXIES``: the reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed."""
+    proxies = env_list("TRUSTED_PROXIES", [])
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise ConfigError(f"TRUSTED_PROXIES must list IP addresses or CIDR ranges, not {proxy!r}.") from exc
+    return proxies

@@ -21,6 +21,7 @@ from openmutuelle.config import (
     env_int,
     env_list,
     secret_key,
+    trusted_proxies,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is required when DJANGO_ENV=production (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of the portal: only their X-Forwarded-For is read (core.middleware.client_ip).
+TRUSTED_PROXIES = trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -193,7 +196,9 @@ LOGIN_DELAY_AFTER_FAILURES = 5
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 24  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 LOGIN_FAILURES_PER_ADDRESS_HOUR = env_int("LOGIN_FAILURES_PER_ADDRESS_HOUR", 50)
+LOGIN_FAILURES_PER_ADDRESS_HOUR_HARD = env_int("LOGIN_FAILURES_PER_ADDRESS_HOUR_HARD", 200)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-address throttling is ours: see accounts/throttling.py
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
