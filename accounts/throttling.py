@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.identifiers import canonical_identifier, user_for_identifier
 from core import throttling as counters
-from core.middleware import client_ip
+from core.middleware import client_ip, current_request_context
 
 DEVICE_COOKIE = "om_device"
 DEVICE_SALT = "accounts.throttling.device"
@@ -117,6 +117,30 @@ def login_refused(request: HttpRequest | None, identifier: str | None) -> bool:
     if from_address < settings.LOGIN_FAILURES_PER_ADDRESS_HOUR or _known_device(request, identifier):
         return False
     return from_address >= settings.LOGIN_FAILURES_PER_ADDRESS_HOUR_HARD or count > 0
+
+
+def _request_from_context() -> HttpRequest:
+    """A stand-in request for a check made outside a view (a service, the API): the address and browser of the
+    request being served, so that django-axes and the address counter see the same client as at login."""
+    context = current_request_context()
+    request = HttpRequest()
+    request.path = request.path_info = "/password-check/"
+    request.META.update(
+        {"REMOTE_ADDR": context.ip or "", "HTTP_USER_AGENT": context.user_agent, "PATH_INFO": request.path}
+    )
+    return request
+
+
+def password_recheck(*, user, password: str, request: HttpRequest | None = None) -> bool:
+    """Whether ``password`` is the user's, asked again (password change, step-up, 2FA removal), on the very
+    counters of the login form: every wrong answer is a login failure of the account (delay from the 5th, lock at
+    the 10th, the owner told), and a waiting or locked account is refused even the right password."""
+    from django.contrib.auth import authenticate
+
+    if not password:
+        return False
+    checked = authenticate(request or _request_from_context(), username=user.get_username(), password=password)
+    return checked is not None and checked.pk == user.pk
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None):
