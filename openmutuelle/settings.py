@@ -301,6 +301,10 @@ PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
 PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or None
 CLAIM_MAX_TOTAL_EUR = env_int("CLAIM_MAX_TOTAL_EUR", 500)  # online claims: bills under this total (seed 002)
 AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", VAR_DIR / "audit-head.log"))
+# /healthz/details (database, storage, tasks) answers only with "Authorization: Bearer <HEALTHZ_TOKEN>".
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
+    raise ConfigError("HEALTHZ_TOKEN must be at least 32 random characters (or unset: no detailed health page).")
 # API rate limits (SPEC X9): per login when authenticated, per client address otherwise.
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "30/m")
