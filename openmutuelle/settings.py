@@ -130,7 +130,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # 0: one connection per request, safe under any server (threads included). With gunicorn *sync* workers,
+    # DB_CONN_MAX_AGE=60 reuses one connection per worker; never with threads (each keeps its own). A kept
+    # connection is checked before reuse (CONN_HEALTH_CHECKS), so a restarted database costs no failed request.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+        )
+    }
 else:
     if PRODUCTION:
         raise ConfigError("DATABASE_URL is required when DJANGO_ENV=production (postgres://…).")
@@ -150,6 +157,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL and not env_bool("ALLOW_LOCAL_CACHE", default=False):
+    raise ConfigError(
+        "REDIS_URL is required when DJANGO_ENV=production: throttling and sessions must be shared by every worker "
+        "(ALLOW_LOCAL_CACHE=1 only for a single-process deployment)."
+    )
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

@@ -26,7 +26,8 @@ def member():
 
 def logged_in(user):
     client = Client()
-    assert client.post(reverse("accounts:login"), {"username": user.username, "password": f.PASSWORD}).status_code == 302
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": f.PASSWORD})
+    assert response.status_code == 302
     return client
 
 
