@@ -92,3 +92,24 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         return response
+
+
+class PrivateAnswersMiddleware:
+    """Every answer to a logged-in person or an API token holder is kept by no cache, shared or the browser's
+    (``Cache-Control: private, no-store`` and ``Pragma: no-cache`` for HTTP/1.0 proxies): a personal page must
+    not come back from the back button of a shared computer or an intermediary. Public pages keep their headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or getattr(request, "auth", None) is not None
+            or "HTTP_AUTHORIZATION" in request.META
+        ):
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
