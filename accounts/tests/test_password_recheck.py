@@ -83,3 +83,9 @@ def test_the_step_up_password_counts_on_the_login_counter(member):
     with pytest.raises(ValidationError):
         password_confirm(member.user, f.PASSWORD)
     assert failures(member.user.username)[0] >= 10
+
+
+def test_the_password_change_stays_within_its_query_budget(member, django_assert_max_num_queries):
+    client = logged_in(member.user)
+    with django_assert_max_num_queries(35):
+        assert change_password(client, f.PASSWORD).status_code == 302
