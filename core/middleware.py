@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,6 @@ class PrivateAnswersMiddleware:
             or getattr(request, "auth", None) is not None
             or "HTTP_AUTHORIZATION" in request.META
         ):
-            response.headers["Cache-Control"] = "private, no-store"
+            patch_cache_control(response, private=True, no_store=True)  # keeps never_cache's stricter directives
             response.headers["Pragma"] = "no-cache"
         return response
