@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.throttling import password_recheck
+
 GENERIC_LOGIN_ERROR = _(
     "We could not log you in with these details. After several unsuccessful tries, access is suspended for a "
     "while and the account holder is told by email."
@@ -28,7 +30,14 @@ class PasswordSetForm(auth_forms.SetPasswordForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """Change the password from the personal-information section: the current one is asked first."""
+    """Change the password from the personal-information section: the current one is asked first, counted as a
+    login try of the account (accounts.throttling.password_recheck)."""
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_recheck(user=self.user, password=old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class IdentifierForm(forms.Form):

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import forms, selectors, services
+from accounts import forms, selectors, services, throttling
 from accounts.onboarding import pending_step
 from content.selectors import maintenance_active, terms_current
 from core.menu import entries_for
@@ -27,6 +27,11 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return "/space/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.device_remember(self.request, response, form.get_user())
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -11,8 +11,10 @@ from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -155,6 +157,11 @@ def _on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(404, ErrorCode.NOT_FOUND)
 
 
+def _on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body that cannot be read (multipart without boundary, too many fields, a broken upload): the client's."""
+    return error_response(400, ErrorCode.BAD_REQUEST)
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unexpected error in API %s %s", request.method, request.path, exc_info=exc)
     return error_response(500, ErrorCode.SERVER_ERROR)
@@ -169,6 +176,8 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, _on_http_error)
     api.add_exception_handler(HttpError, _on_http_error)
     api.add_exception_handler(Http404, _on_not_found)
+    for unreadable in (MultiPartParserError, SuspiciousOperation, BadRequest, UnreadablePostError):
+        api.add_exception_handler(unreadable, _on_bad_request)
     api.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -55,9 +55,18 @@ PDF_RESPONSE = {
 }
 
 
+MAX_PAGE = 100_000  # beyond, the offset overflows the database's integers: a clear 422, not a 500
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
+
+
 def paged(page_size: int = 20):
     """Every list endpoint pages the same way: ``?page=N&page_size=M``, at most 100 rows a page."""
-    return paginate(PageNumberPagination, page_size=page_size, max_page_size=100)
+    return paginate(BoundedPageNumberPagination, page_size=page_size, max_page_size=100)
 
 
 class ProfileChoiceOut(Schema):

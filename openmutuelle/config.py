@@ -8,6 +8,7 @@ one stops the program with a clear message instead of a made-up default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -135,3 +136,14 @@ def portal_url(environ: Mapping[str, str], production: bool) -> str:
     if production and parsed.scheme != "https":
         raise ConfigError("PORTAL_URL must start with https:// when DJANGO_ENV=production.")
     return url
+
+
+def trusted_proxies() -> list[str]:
+    """``TRUSTED_PROXIES``: the reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed."""
+    proxies = env_list("TRUSTED_PROXIES", [])
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise ConfigError(f"TRUSTED_PROXIES must list IP addresses or CIDR ranges, not {proxy!r}.") from exc
+    return proxies

@@ -22,6 +22,7 @@ from openmutuelle.config import (
     env_list,
     portal_url,
     secret_key,
+    trusted_proxies,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +41,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is required when DJANGO_ENV=production (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of the portal: only their X-Forwarded-For is read (core.middleware.client_ip).
+TRUSTED_PROXIES = trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -91,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateAnswersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,7 +132,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # 0: one connection per request, safe under any server (threads included). With gunicorn *sync* workers,
+    # DB_CONN_MAX_AGE=60 reuses one connection per worker; never with threads (each keeps its own). A kept
+    # connection is checked before reuse (CONN_HEALTH_CHECKS), so a restarted database costs no failed request.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+        )
+    }
 else:
     if PRODUCTION:
         raise ConfigError("DATABASE_URL is required when DJANGO_ENV=production (postgres://…).")
@@ -148,6 +159,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL and not env_bool("ALLOW_LOCAL_CACHE", default=False):
+    raise ConfigError(
+        "REDIS_URL is required when DJANGO_ENV=production: throttling and sessions must be shared by every worker "
+        "(ALLOW_LOCAL_CACHE=1 only for a single-process deployment)."
+    )
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -194,7 +210,9 @@ LOGIN_DELAY_AFTER_FAILURES = 5
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 24  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 LOGIN_FAILURES_PER_ADDRESS_HOUR = env_int("LOGIN_FAILURES_PER_ADDRESS_HOUR", 50)
+LOGIN_FAILURES_PER_ADDRESS_HOUR_HARD = env_int("LOGIN_FAILURES_PER_ADDRESS_HOUR_HARD", 200)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-address throttling is ours: see accounts/throttling.py
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
@@ -297,6 +315,10 @@ PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
 PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or None
 CLAIM_MAX_TOTAL_EUR = env_int("CLAIM_MAX_TOTAL_EUR", 500)  # online claims: bills under this total (seed 002)
 AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", VAR_DIR / "audit-head.log"))
+# /healthz/details (database, storage, tasks) answers only with "Authorization: Bearer <HEALTHZ_TOKEN>".
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
+    raise ConfigError("HEALTHZ_TOKEN must be at least 32 random characters (or unset: no detailed health page).")
 # API rate limits (SPEC X9): per login when authenticated, per client address otherwise.
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "30/m")

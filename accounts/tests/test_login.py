@@ -224,10 +224,3 @@ def test_profile_switch_for_a_login_with_two_profiles(client):
     assert client.get(reverse("accounts:dashboard")).context["profile"] == member
     other = f.profile(ProfileKind.MEMBER, person())
     assert client.post(reverse("accounts:profile_choose"), {"profile": str(other.public_id)}).status_code == 404
-
-
-def test_an_address_with_too_many_failures_is_refused_for_every_identifier(client, member, settings):
-    settings.LOGIN_FAILURES_PER_ADDRESS_HOUR = 6
-    for n in range(6):
-        login(client, f"someone-{n}", "Wrong-password-123")
-    assert login(client, member.user.username).status_code == 200

@@ -22,6 +22,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.fr",
     "PORTAL_URL": "https://portal.example.fr",
     "DATABASE_URL": "sqlite:////tmp/openmutuelle-deploy-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/5",
 }
 
 # Variables of the calling test run that must not leak into the child's configuration.

@@ -13,7 +13,9 @@ def manage(*args: str, env: dict[str, str], tmp_path: Path):
     return processes.manage(*args, env=env, var_dir=tmp_path / "var")
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ENCRYPTION_KEYS", "ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ENCRYPTION_KEYS", "ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_URL", "REDIS_URL"]
+)
 def test_production_refuses_to_start_without_a_setting(tmp_path, missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", env=env, tmp_path=tmp_path)
@@ -21,6 +23,34 @@ def test_production_refuses_to_start_without_a_setting(tmp_path, missing):
     assert result.stderr.startswith("Configuration error:")
     assert missing in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_production_runs_on_a_local_cache_only_when_told_explicitly(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    assert manage("check", env={**env, "ALLOW_LOCAL_CACHE": "1"}, tmp_path=tmp_path).returncode == 0
+
+
+def test_seed_demo_is_refused_in_production(tmp_path):
+    result = manage("seed_demo", env=PRODUCTION, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Configuration error: seed_demo")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "var" / "demo-accounts.json").exists()
+
+
+@pytest.mark.parametrize("bad", [{"TRUSTED_PROXIES": "10.0.0.1,proxy.local"}, {"HEALTHZ_TOKEN": "short"}])
+def test_a_bad_proxy_list_or_health_token_is_one_clear_line(tmp_path, bad):
+    result = manage("check", env={**PRODUCTION, **bad}, tmp_path=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("Configuration error:")
+    assert next(iter(bad)) in result.stderr and "Traceback" not in result.stderr
+
+
+def test_kept_database_connections_are_health_checked(tmp_path):
+    code = "from django.conf import settings as s; d = s.DATABASES['default']; "
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    for env, expected in (({}, "0 True"), ({"DB_CONN_MAX_AGE": "60"}, "60 True")):
+        result = manage("shell", "-c", code, env={**PRODUCTION, **env}, tmp_path=tmp_path)
+        assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):

@@ -103,9 +103,10 @@ def identity_check_iban(*, actor: User, profile: Profile, membership_number: str
     expected_number = (getattr(holder, "membership_number", "") or "").strip().upper()
     given_number = "".join(membership_number.split()).upper()
     given_digits = "".join(iban_last4.split()).upper()
-    number_ok = bool(expected_number) and hmac.compare_digest(expected_number, given_number)
+    # Compared as UTF-8 bytes: compare_digest refuses non-ASCII text, and "١٢٣٤" must be a wrong answer, counted.
+    number_ok = bool(expected_number) and hmac.compare_digest(expected_number.encode(), given_number.encode())
     digits = "".join(account.iban.split()).upper()[-4:] if account is not None else ""
-    digits_ok = len(digits) == 4 and hmac.compare_digest(digits, given_digits)
+    digits_ok = len(digits) == 4 and hmac.compare_digest(digits.encode(), given_digits.encode())
     if number_ok and digits_ok:
         throttling.reset(THROTTLE_SCOPE, str(actor.pk))
         return
