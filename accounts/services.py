@@ -66,7 +66,11 @@ def account_create(
     staff_roles: Iterable[StaffRole] = (),
     must_change_password: bool = False,
 ) -> User:
-    """Create a login with its profiles. Without a password the account cannot log in until one is set."""
+    """Create a login with its profiles. Without a password the account cannot log in until one is set.
+
+    A login given back-office roles also gets the staff profile that acts with them: the roles are permission
+    groups, but the back office opens to a staff *profile* holding them (``accounts.permissions.staff_roles``).
+    """
     user = User(
         username=username or generate_username(),
         email=email,
@@ -81,9 +85,12 @@ def account_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    for spec in profiles:
-        profile_add(actor=actor, user=user, spec=spec)
     roles = list(staff_roles)
+    specs = list(profiles)
+    if roles and all(spec.kind != ProfileKind.STAFF for spec in specs):
+        specs.append(ProfileSpec(kind=ProfileKind.STAFF))
+    for spec in specs:
+        profile_add(actor=actor, user=user, spec=spec)
     if roles:
         groups = staff_groups_ensure()
         user.groups.add(*(groups[role.value] for role in roles))
