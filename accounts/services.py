@@ -48,8 +48,9 @@ def generate_username() -> str:
 
 
 def staff_groups_ensure() -> dict[str, Group]:
-    """One permission group per back-office role; idempotent."""
-    return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in StaffRole}
+    """One permission group per back-office role; idempotent, in two queries whatever exists already."""
+    Group.objects.bulk_create([Group(name=role.value) for role in StaffRole], ignore_conflicts=True)
+    return {group.name: group for group in Group.objects.filter(name__in=StaffRole.values)}
 
 
 @transaction.atomic
@@ -66,7 +67,12 @@ def account_create(
     staff_roles: Iterable[StaffRole] = (),
     must_change_password: bool = False,
 ) -> User:
-    """Create a login with its profiles. Without a password the account cannot log in until one is set."""
+    """Create a login with its profiles. Without a password the account cannot log in until one is set.
+
+    A login given back-office roles also gets the staff profile that acts with them: the roles are permission
+    groups, but the back office opens to a staff *profile* holding them (``accounts.permissions.staff_roles``).
+    """
+    roles = list(staff_roles)
     user = User(
         username=username or generate_username(),
         email=email,
@@ -74,6 +80,7 @@ def account_create(
         last_name=last_name,
         language=language,
         must_change_password=must_change_password,
+        is_staff=bool(roles),
     )
     if password:
         user.set_password(password)
@@ -81,14 +88,14 @@ def account_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    for spec in profiles:
+    specs = list(profiles)
+    if roles and all(spec.kind != ProfileKind.STAFF for spec in specs):
+        specs.append(ProfileSpec(kind=ProfileKind.STAFF))
+    for spec in specs:
         profile_add(actor=actor, user=user, spec=spec)
-    roles = list(staff_roles)
     if roles:
         groups = staff_groups_ensure()
         user.groups.add(*(groups[role.value] for role in roles))
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
     record(actor=actor, action="account.created", target=user, data={"roles": [r.value for r in roles]})
     return user
 
