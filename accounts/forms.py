@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Language
+
 GENERIC_LOGIN_ERROR = _(
     "We could not log you in with these details. After several unsuccessful tries, access is suspended for a "
     "while and the account holder is told by email."
@@ -41,3 +43,13 @@ class EmailForm(forms.Form):
 
 class TermsAcceptForm(forms.Form):
     accept = forms.BooleanField(label=_("I have read and I accept the terms of use"), required=True)
+
+
+class LanguageForm(forms.Form):
+    """The account's language; each choice is written in its own language so anyone can find theirs."""
+
+    language = forms.ChoiceField(
+        label=_("Language of my pages, emails and documents"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+    )
