@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from accounts.identifiers import user_for_identifier
 from accounts.models import Profile, User
 from audit.services import record
 from core.mail import send_templated_email
+from core.validation import field_error
 
 EMAIL_SALT = "accounts.email-confirmation"
 
@@ -178,7 +178,7 @@ def language_set(*, actor: User, user: User, language: str) -> bool:
     The header's switch and the preferences page both end here, so a choice made anywhere is the account's.
     """
     if language not in Language.values:
-        raise ValidationError({"language": _("Choose French or English.")}, code="invalid_language")
+        raise field_error("language", _("Choose French or English."), code="invalid_language")
     if user.language == language:
         return False
     previous, user.language = user.language, language

@@ -183,8 +183,13 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     """The header's FR/EN buttons: Django's ``set_language``, and for a logged-in user the account's language too."""
     response = i18n.set_language(request)
     chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen is not None and request.user.is_authenticated:
-        services.language_set(actor=request.user, user=request.user, language=chosen.value)
+    if chosen is None or not request.user.is_authenticated:
+        return response
+    try:
+        language = translation.get_supported_language_variant(chosen.value)  # "en-gb" is English; "de" is not ours
+    except LookupError:
+        return response
+    services.language_set(actor=request.user, user=request.user, language=language)
     return response
 
 
