@@ -354,8 +354,9 @@ def _claim_body() -> dict:
     fields = {
         "beneficiary": {"description": "The `id` of a beneficiary from `GET /api/claims/eligibility`."},
         "items": {
-            "description": f"The care items, 1 to {items}, as a JSON list: its n-th item's documents are the parts "
-            "`item{n}_doc1`, `item{n}_doc2`…",
+            "description": f"The care items, 1 to {items}, as a JSON list of objects with "
+            f"{', '.join(f'`{name}`' for name in ItemIn.model_fields)} (schema in `contentSchema`); the n-th item's "
+            "documents are the parts `item{n}_doc1`, `item{n}_doc2`…",
             "contentMediaType": "application/json",
             "contentSchema": {"type": "array", "minItems": 1, "maxItems": items, "items": ItemIn.model_json_schema()},
             "example": json.dumps(example),
