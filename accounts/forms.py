@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Language
 from accounts.throttling import password_recheck
 
 GENERIC_LOGIN_ERROR = _(
@@ -50,3 +51,13 @@ class EmailForm(forms.Form):
 
 class TermsAcceptForm(forms.Form):
     accept = forms.BooleanField(label=_("I have read and I accept the terms of use"), required=True)
+
+
+class LanguageForm(forms.Form):
+    """The account's language; each choice is written in its own language so anyone can find theirs."""
+
+    language = forms.ChoiceField(
+        label=_("Language of my pages, emails and documents"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+    )

@@ -13,12 +13,14 @@ from django.core import signing
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.choices import ProfileKind, StaffRole
+from accounts.choices import Language, ProfileKind, StaffRole
 from accounts.identifiers import user_for_identifier
 from accounts.models import Profile, User
 from audit.services import record
 from core.mail import send_templated_email
+from core.validation import field_error
 
 EMAIL_SALT = "accounts.email-confirmation"
 
@@ -174,6 +176,22 @@ def password_set(*, actor: User, user: User, password: str) -> None:
     user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
     record(actor=actor, action="account.password_changed", target=user)
     transaction.on_commit(lambda: _email(user, "accounts/emails/password_changed", {}))
+
+
+@transaction.atomic
+def language_set(*, actor: User, user: User, language: str) -> bool:
+    """The language of ``user``'s pages, emails and PDFs (SPEC A12); False when it was already that one.
+
+    The header's switch and the preferences page both end here, so a choice made anywhere is the account's.
+    """
+    if language not in Language.values:
+        raise field_error("language", _("Choose French or English."), code="invalid_language")
+    if user.language == language:
+        return False
+    previous, user.language = user.language, language
+    user.save(update_fields=["language"])
+    record(actor=actor, action="account.language_changed", target=user, data={"from": previous, "to": language})
+    return True
 
 
 def email_confirmation_send(*, user: User) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("space/profile/", views.profile_choose, name="profile_choose"),
     path("space/password/", views.password_change, name="password_change"),
     path("space/security/", views.security, name="security"),
+    path("space/language/", views.language, name="language"),
     path("space/security/compromised/", views.compromised, name="compromised"),
     path("onboarding/password/", views.onboarding_password, name="onboarding_password"),
     path("onboarding/email/", views.onboarding_email, name="onboarding_email"),
