@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.tests import factories as f
