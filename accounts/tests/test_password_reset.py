@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,13 +27,6 @@ pytestmark = pytest.mark.django_db
 
 NEW = "Lanterne-Capuche-Orage-58"
 SUBJECT = "Choose a new password"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

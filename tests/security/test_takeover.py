@@ -13,7 +13,6 @@ from datetime import date
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -30,13 +29,6 @@ pytestmark = pytest.mark.django_db
 
 OUTSIDE = "takeover@outside.example"
 ATTACKER_PASSWORD = "Corbeau-Serrure-Minuit-66"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
