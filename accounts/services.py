@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
@@ -196,7 +197,10 @@ def password_reset_user(*, secret: str) -> User | None:
 
 @transaction.atomic
 def password_reset_complete(*, secret: str, password: str) -> User | None:
-    """Use a link: the new password replaces the old one now, ending sessions, API tokens and other links."""
+    """Use a link: the new password replaces the old one now, ending sessions, API tokens and other links.
+
+    It also lifts a lock from failed logins, as the lockout email promises ("use the forgotten-password link").
+    """
     link = (
         PasswordResetLink.objects.select_for_update()
         .select_related("user")
@@ -207,7 +211,8 @@ def password_reset_complete(*, secret: str, password: str) -> User | None:
         return None
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
-    record(actor=link.user, action="account.password_reset", target=link.user)
+    cleared = axes_reset(username=link.user.username)  # the owner proved control of the address: the lock ends
+    record(actor=link.user, action="account.password_reset", target=link.user, data={"failures_cleared": cleared})
     password_set(actor=link.user, user=link.user, password=password)
     return link.user
 

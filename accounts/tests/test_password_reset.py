@@ -169,3 +169,14 @@ def test_forgotten_username_says_the_membership_number_only_when_it_works(client
     member_mail, pro_mail = mail.outbox
     assert member.user.username in member_mail.body and "membership number" in member_mail.body
     assert pro.username in pro_mail.body and "membership number" not in pro_mail.body
+
+
+def test_the_link_lifts_a_lock_from_failed_logins_as_the_lockout_email_says(forgot, member):
+    for _ in range(10):
+        login(Client(), member.user.username, "Wrong-password-123")
+    assert login(Client(), member.user.username).status_code == 200, "locked"
+    lockout = next(m for m in mail.outbox if m.subject == "Unsuccessful login attempts on your account")
+    assert "use the forgotten-password link on the login page" in lockout.body
+    forgot(member.user.username)
+    Client().post(path_of(link_in(reset_mails()[0])), {"new_password1": NEW, "new_password2": NEW})
+    assert login(Client(), member.user.username, NEW).status_code == 302
