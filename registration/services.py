@@ -50,11 +50,16 @@ CODE_LENGTH = 12  # 60 bits
 
 
 def registration_submit(*, actor, submission: Submission, ip: str | None, language: str) -> RegistrationRequest | None:
-    """Register a request from the public form; None when a rate limit swallowed it (same answer)."""
-    if not throttling.registration_allowed(ip=ip, email=submission.email):
-        logger.warning("Registration refused by the rate limit (kind %s).", submission.kind)
-        return None
-    return _registration_store(actor=actor, submission=submission, ip=ip, language=_language(language))
+    """Register a request from the public form; None when a rate limit swallowed it (same answer).
+
+    The counters (per address, per typed email) move at every attempt, but never refuse the one submission
+    whose facts match and whose email is the one on file: spending them cannot keep the real person out.
+    """
+    within_limits = throttling.registration_allowed(ip=ip, email=submission.email)
+    language = _language(language)
+    return _registration_store(
+        actor=actor, submission=submission, ip=ip, language=language, within_limits=within_limits
+    )
 
 
 def _language(language: str) -> str:
@@ -63,15 +68,18 @@ def _language(language: str) -> str:
 
 
 @transaction.atomic
-def _registration_store(*, actor, submission: Submission, ip: str | None, language: str) -> RegistrationRequest | None:
+def _registration_store(
+    *, actor, submission: Submission, ip: str | None, language: str, within_limits: bool
+) -> RegistrationRequest | None:
     found = match(submission)
     if found.state in {MatchState.MATCHED, MatchState.BY_POST} and _locked_has_account(submission.kind, found.record):
         found = Match(MatchState.HAS_ACCOUNT, found.record)  # a concurrent registration won
-    if found.state in {MatchState.MISMATCH, MatchState.UNKNOWN} and not throttling.near_miss_allowed(
-        number=submission.number
-    ):
-        logger.warning("Near miss refused by the per-number rate limit (kind %s).", submission.kind)
-        return None  # details that do not match never count against the real person's registration
+    if found.state in {MatchState.MISMATCH, MatchState.UNKNOWN}:
+        # Details that do not match count per number too (guessing a birth date), never against a full match.
+        within_limits = throttling.near_miss_allowed(number=submission.number) and within_limits
+    if not within_limits and found.state != MatchState.MATCHED:
+        logger.warning("Registration refused by the rate limit (kind %s).", submission.kind)
+        return None
     duplicate = _duplicate_of(submission, found.state)
     if duplicate is not None:
         return duplicate

@@ -203,9 +203,17 @@ def test_rate_limit_per_address_answers_the_same_and_writes_nothing(register):
     _member, data = records()["member"]
     answers = [page_text(register("member", {**data, "membership_number": f"19000000{n:02d}"})) for n in range(5)]
     before = counts()
-    sixth = register("member", data)
+    sixth = register("member", {**data, "email": "another@example.net"})  # right facts, not the email on file
     assert page_text(sixth) == answers[0]
     assert counts() == before and mail.outbox == []
+
+
+def test_spent_counters_never_refuse_the_right_facts_with_the_email_on_file(register):
+    member, data = records()["member"]
+    for n in range(6):  # someone who knows her email spends its counter, from the address she will use too
+        register("member", {**data, "membership_number": f"19000000{n:02d}"})
+    register("member", data)
+    assert Profile.objects.get(person=member).user.email == member.email
 
 
 def test_near_misses_per_number_are_bounded_whatever_the_address(register):
@@ -232,7 +240,7 @@ def test_rate_limit_per_typed_email(register):
     for n in range(5):
         register("member", {**data, "membership_number": f"19000000{n:02d}"}, REMOTE_ADDR=f"10.0.0.{n}")
     before = counts()
-    register("member", {**data, "membership_number": "1900000099"}, REMOTE_ADDR="10.0.1.1")
+    register("member", {**data, "email": data["email"].upper(), "birth_date": "1999-01-01"}, REMOTE_ADDR="10.0.1.1")
     assert counts() == before
 
 
