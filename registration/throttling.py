@@ -4,7 +4,9 @@ Registration answers the same whatever happens, so the counters are not there to
 anything: they bound the work one address or one typed email can cause (stored requests,
 letters, notices) and stop the staff queue from being flooded. No counter can be spent by
 someone else to keep the real person out: attempts count per address and per typed email,
-and the per-number counter only bounds details that do *not* match the records.
+the per-number counter only bounds details that do *not* match the records, and the one
+submission whose facts match and whose email is the one on file is never refused
+(``services.registration_submit``).
 """
 
 from __future__ import annotations
