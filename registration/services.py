@@ -282,20 +282,19 @@ def letter_mark_posted(*, actor: User, letter: ActivationLetter) -> ActivationLe
 
 
 def registration_activate(*, number: str, code: str, email: str, password: str, ip: str | None) -> User | None:
-    """Finish a registration with the code of a letter; None for a wrong, used or expired code (one answer)."""
+    """Finish a registration with the code of a letter; None for a wrong, used or expired code (one answer).
+
+    Tries are limited per address only: a 60-bit code cannot be guessed, and a per-number limit would let
+    anyone keep the letter's holder out by spending it.
+    """
     number = "".join((number or "").split()).upper()
     if not throttling.activation_allowed(ip=ip):
         return None
-    user = _activate(number=number, code=code, email=email, password=password)
-    if user is None:
-        throttling.activation_failed(number=number)
-    return user
+    return _activate(number=number, code=code, email=email, password=password)
 
 
 @transaction.atomic
 def _activate(*, number: str, code: str, email: str, password: str) -> User | None:
-    if throttling.activation_blocked(number=number):
-        return None
     letter = (
         ActivationLetter.objects.select_for_update()
         .select_related("registration")

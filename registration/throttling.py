@@ -22,7 +22,6 @@ DEFAULT_LIMITS = {
     "registration_number": (5, 24 * 3600),  # near misses only
     "registration_notice": (3, 24 * 3600),  # emails to the address on file, per record
     "activation_ip": (10, 3600),
-    "activation_number": (50, 24 * 3600),  # wrong codes for one number: 60-bit codes make this a tripwire
     "closure_password": (5, 3600),
 }
 
@@ -60,11 +59,3 @@ def notice_allowed(*, kind: str, number: str) -> bool:
 
 def activation_allowed(*, ip: str | None) -> bool:
     return hit("activation_ip", ip or "unknown")
-
-
-def activation_blocked(*, number: str) -> bool:
-    return exhausted("activation_number", number)
-
-
-def activation_failed(*, number: str) -> None:
-    hit("activation_number", number)

@@ -218,3 +218,13 @@ def test_a_registration_by_post_stays_within_its_query_budget(register, django_a
     with django_assert_max_num_queries(36):
         register("member", {**data, "email": OUTSIDE})
     assert ActivationLetter.objects.count() == 1
+
+
+def test_wrong_codes_from_many_addresses_do_not_keep_the_holder_out(register, activate):
+    member, data = records()["member"]
+    register("member", {**data, "email": OUTSIDE})
+    letter = ActivationLetter.objects.get()
+    for n in range(60):
+        activate(member.membership_number, "AAAA-BBBB-CCCC", REMOTE_ADDR=f"10.3.{n // 200}.{n % 200}")
+    activate(member.membership_number, letter.code, REMOTE_ADDR="10.4.4.4")
+    assert User.objects.filter(profiles__person=member).exists()
