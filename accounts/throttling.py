@@ -39,6 +39,9 @@ DEVICE_SALT = "accounts.throttling.device"
 DEVICE_MAX_AGE = 180 * 24 * 3600
 DEVICE_ACCOUNTS = 5  # logins remembered per browser (a shared family computer)
 
+# 'Password forgotten': (requests allowed, window in seconds) per typed identifier and per client address.
+RESET_LIMITS = {"password_reset_identifier": (3, 3600), "password_reset_ip": (10, 3600)}
+
 
 def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
     """AXES_USERNAME_CALLABLE: failures count against the account, whichever identifier was typed."""
@@ -150,3 +153,15 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     from accounts.views import LoginView
 
     return LoginView.as_view()(request)
+
+
+def password_reset_allowed(*, identifier: str, ip: str | None) -> bool:
+    """Both counters always move (per identifier typed, per address), whatever the account: no lookup here."""
+    identifier_ok = _counted("password_reset_identifier", (identifier or "").strip().lower())
+    ip_ok = _counted("password_reset_ip", ip or "unknown")
+    return identifier_ok and ip_ok
+
+
+def _counted(scope: str, value: str) -> bool:
+    limit, window = {**RESET_LIMITS, **getattr(settings, "PASSWORD_RESET_LIMITS", {})}[scope]
+    return counters.hit(scope, value, limit=limit, window=window)

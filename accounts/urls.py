@@ -18,5 +18,6 @@ urlpatterns = [
     path("onboarding/terms/", views.onboarding_terms, name="onboarding_terms"),
     path("email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("password/forgotten/", views.password_forgotten, name="password_forgotten"),
+    path("password/reset/<str:secret>/", views.password_reset, name="password_reset"),
     path("username/forgotten/", views.username_forgotten, name="username_forgotten"),
 ]

@@ -13,12 +13,14 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import forms, selectors, services, throttling
 from accounts.onboarding import pending_step
 from content.selectors import maintenance_active, terms_current
 from core.menu import entries_for
+from core.middleware import client_ip
 
 
 class LoginView(auth_views.LoginView):
@@ -138,9 +140,23 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def password_forgotten(request: HttpRequest) -> HttpResponse:
     form = forms.IdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_reset_request(identifier=form.cleaned_data["identifier"])
+        services.password_reset_request(identifier=form.cleaned_data["identifier"], ip=client_ip(request))
         return render(request, "accounts/sent.html", {"what": "password"})
     return render(request, "accounts/password_forgotten.html", {"form": form})
+
+
+@never_cache
+def password_reset(request: HttpRequest, secret: str) -> HttpResponse:
+    """The link of a 'password forgotten' email: choose the new password; the link then stops working."""
+    user = services.password_reset_user(secret=secret)
+    if user is None:
+        return render(request, "accounts/password_reset_invalid.html", status=404)
+    form = forms.PasswordSetForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_complete(secret=secret, password=form.cleaned_data["new_password1"])
+        messages.success(request, _("Your new password is saved and your other sessions are closed. Log in with it."))
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
 def username_forgotten(request: HttpRequest) -> HttpResponse:

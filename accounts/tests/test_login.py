@@ -88,18 +88,6 @@ def test_failures_by_membership_number_count_for_the_account(client, member):
     assert login(client, member.user.username).status_code == 200  # 5 failures in all: must wait
 
 
-def test_password_forgotten_same_answer_and_temporary_password_works_once(client, member, commit):
-    for identifier in ("nobody-here", member.user.username):
-        with commit():
-            response = client.post(reverse("accounts:password_forgotten"), {"identifier": identifier})
-        assert response.status_code == 200
-    assert len(mail.outbox) == 1
-    body = mail.outbox[0].body
-    temporary = next(line.strip() for line in body.splitlines() if line.strip().count("-") == 3)
-    assert login(client, member.user.username, temporary).status_code == 302
-    assert client.get(reverse("accounts:dashboard")).url == reverse("accounts:onboarding_password")
-
-
 def test_temporary_password_expires_after_24_hours(client, member):
     from accounts.services import temporary_password_issue
 
