@@ -32,6 +32,7 @@ from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
 from claims import conf
 from claims.choices import DocumentType, QualityWarning
+from documents.transactional import delete_names
 
 logger = logging.getLogger(__name__)
 
@@ -314,8 +315,4 @@ def store(checked: CheckedFile) -> str:
 
 def delete_stored(names: list[str]) -> None:
     """Remove stored files (a failed submission, a removed draft document); a missing one is no error."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete stored claim document %s.", name)
+    delete_names(names)

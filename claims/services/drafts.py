@@ -22,6 +22,7 @@ from claims.eligibility import ItemInput, beneficiary_get, item_problems
 from claims.models import CareDocument, ClaimDraft
 from claims.services.submission import ClaimRefused, NewDocument, Submitted, claim_submit
 from contracts.models import CareCategory
+from documents.transactional import StoredFiles
 
 
 def _audit(actor, draft: ClaimDraft, step: str, **data) -> None:
@@ -102,17 +103,14 @@ def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFil
 
 def _with_stored_files(files, write) -> None:
     """Check the files (all or none), store them, then run ``write(checked, names)`` in a transaction; if anything
-    fails, the stored files are deleted: a refused or failed step leaves no orphan file."""
+    does not commit, the stored files are deleted: a refused or failed step leaves no orphan file."""
     checked = uploads.check_all(files)
-    names: list[str] = []
     try:
-        for file in checked:
-            names.append(uploads.store(file))
-        with transaction.atomic():
-            write(checked, names)
-    except BaseException:
-        uploads.delete_stored(names)
-        raise
+        with StoredFiles(uploads.delete_stored) as stored:
+            for file in checked:
+                stored.add(uploads.store(file))
+            with stored.atomic():
+                write(checked, stored.names)
     finally:
         uploads.cleanup(checked)
 
