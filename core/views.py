@@ -1,11 +1,14 @@
 """Public pages shared by every profile: landing, legal pages, health, error pages."""
 
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.health import run_checks
+from core.middleware import DATABASE_ERRORS, service_unavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,4 +43,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised by a middleware: the database is down
+        return service_unavailable(request)
     return render(request, "500.html", status=500)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The portal's own apps, in dependency order (a later app may import an earlier one).
     "core",
+    "outbox",
     "audit",
     "documents",
     "accounts",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,7 +129,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Health checks: a connection kept across requests is tested before reuse, so the first request after a
+    # database restart does not fail on a dead connection.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     if PRODUCTION:
         raise ConfigError("DATABASE_URL is required when DJANGO_ENV=production (postgres://…).")
@@ -243,6 +251,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Email ----------------------------------------------------------------------------
 globals().update(email_settings(os.environ.get("EMAIL_URL", ""), VAR_DIR))
+# Seconds for each connect / send to the mail server: a hanging server fails the sending task (retried), never a page.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenMutuelle <ne-pas-repondre@openmutuelle.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
