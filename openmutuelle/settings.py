@@ -244,8 +244,15 @@ STORAGES = {
 }
 # The storage the encrypted bytes go to: a local folder by default, S3 at scale.
 DOCUMENTS_BACKEND_STORAGE = os.environ.get("DOCUMENTS_BACKEND_STORAGE", "django.core.files.storage.FileSystemStorage")
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are never spooled to a named plaintext file: in memory up to the largest per-file limit (10 MB: claims
+# and requests), beyond (several files at once) in an unlinked temporary file a killed worker cannot leave behind.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "core.uploadhandlers.UnlinkedTemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the form fields, files excluded
+DATA_UPLOAD_MAX_NUMBER_FILES = 50  # a claim: 10 care items x 5 documents
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
