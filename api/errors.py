@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from accounts.forms import GENERIC_LOGIN_ERROR
-from core.middleware import DATABASE_ERRORS, service_unavailable
+from core.middleware import OUTAGE_ERRORS, service_unavailable
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -162,7 +162,7 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
-    logger.warning("Database unavailable in API %s %s: %s", request.method, request.path, type(exc).__name__)
+    logger.warning("Service unavailable in API %s %s: %s", request.method, request.path, type(exc).__name__)
     return service_unavailable(request)
 
 
@@ -175,7 +175,7 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, _on_http_error)
     api.add_exception_handler(HttpError, _on_http_error)
     api.add_exception_handler(Http404, _on_not_found)
-    for error in DATABASE_ERRORS:
+    for error in OUTAGE_ERRORS:
         api.add_exception_handler(error, _on_database_down)
     api.add_exception_handler(Exception, _on_unexpected)
 

@@ -12,7 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+from documents.storage import StorageUnavailable
+
+# The database or the document storage down: the service is unavailable for a while, which is not a bug.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, StorageUnavailable)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -81,8 +84,8 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class DatabaseUnavailableMiddleware:
-    """A database that is down or unreachable is an outage (503, try again later), not a server error (500).
+class ServiceUnavailableMiddleware:
+    """A database (or document storage) down is an outage (503, try again later), not a server error (500).
 
     Errors raised by a view come here; those raised by a middleware reach ``core.views.server_error``, which answers
     the same."""
@@ -94,6 +97,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, DATABASE_ERRORS):
+        if isinstance(exception, OUTAGE_ERRORS):
             return service_unavailable(request)
         return None

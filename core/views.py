@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.health import run_checks
-from core.middleware import DATABASE_ERRORS, service_unavailable
+from core.middleware import OUTAGE_ERRORS, service_unavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,6 +43,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised by a middleware: the database is down
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):  # raised by a middleware: the database is down
         return service_unavailable(request)
     return render(request, "500.html", status=500)

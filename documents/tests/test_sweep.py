@@ -88,4 +88,3 @@ def test_leftover_temporary_copies_older_than_an_hour_go(tmp_path, settings):
 def uploads_names(settings) -> list[str]:
     root = settings.MEDIA_ROOT
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
-
