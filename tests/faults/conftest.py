@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connections
 from django.test import Client
 
 from api.tests.conftest import bearer, token_for
@@ -87,14 +88,19 @@ def api(family):
     return bearer(token_for(family["profile"]))
 
 
-def post_claim(headers: dict, fam, key: str, client: Client | None = None, *, photo: bool = True):
-    """One API submission with two documents (a PDF and a photo, or two PDFs) on one care item."""
-    second = upload(sharp_jpeg(), "photo.jpg", "image/jpeg") if photo else pdf_upload()
+def post_claim(headers: dict, fam, key: str, client: Client | None = None, *, photo: bool = True, pdf: bytes = b""):
+    """One API submission with two documents (a PDF and a photo, or two PDFs) on one care item; ``pdf``: the same
+    bytes for both (identical submissions)."""
+    if pdf:
+        first, second = upload(pdf, "bill.pdf"), upload(pdf, "copy.pdf")
+    else:
+        first = pdf_upload()
+        second = upload(sharp_jpeg(), "photo.jpg", "image/jpeg") if photo else pdf_upload()
     data = {
         "beneficiary": str(fam["principal"].public_id),
         "items": items_json(item()),
         "accept_terms": "true",
-        "item1_doc1": pdf_upload(),
+        "item1_doc1": first,
         "item1_doc2": second,
     }
     return (client or Client()).post("/api/claims", data, **headers, HTTP_IDEMPOTENCY_KEY=key)
@@ -113,3 +119,25 @@ def assert_invariants(temp: Path) -> dict[str, int]:
     report = sweep(min_age=timedelta(0), dry_run=True)
     assert report.orphans == [], f"orphans: {report.orphans}"
     return {"claims": Claim.objects.count(), "documents": len(documents)}
+
+
+def concurrently(count: int, action) -> list:
+    """Run ``action(i)`` in ``count`` threads released together; their answers, or the exceptions they raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = action(index)
+        except Exception as error:  # noqa: BLE001 - the test looks at every answer
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
