@@ -47,10 +47,6 @@ class SweepReport:
     referenced: int = 0
 
 
-def _older(moment: datetime, limit: datetime) -> bool:
-    return moment < limit
-
-
 def _batches(names: Iterable[str]) -> Iterator[list[str]]:
     batch: list[str] = []
     for name in names:
@@ -86,7 +82,7 @@ def find_orphans(report: SweepReport, limit: datetime) -> None:
             for name in batch:
                 if name in referenced:
                     continue
-                if _older(default_storage.get_modified_time(name), limit):
+                if default_storage.get_modified_time(name) < limit:
                     report.orphans.append(name)
                 else:
                     report.young_orphans += 1
@@ -100,7 +96,7 @@ def find_leftovers(report: SweepReport, limit: datetime) -> None:
                 modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.get_current_timezone())
             except FileNotFoundError:
                 continue
-            if path.is_file() and _older(modified, limit):
+            if path.is_file() and modified < limit:
                 report.leftovers.append(path)
 
 
