@@ -1,4 +1,4 @@
-"""The outbox: an email is written with its transaction, encrypted at rest, sent once, re-queued if its task was lost."""
+"""The outbox: an email written with its transaction, encrypted at rest, sent once, re-queued if its task was lost."""
 
 from datetime import timedelta
 from io import StringIO
