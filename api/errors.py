@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from accounts.forms import GENERIC_LOGIN_ERROR
+from core.middleware import OUTAGE_ERRORS, service_unavailable
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -167,6 +168,11 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(500, ErrorCode.SERVER_ERROR)
 
 
+def _on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("Service unavailable in API %s %s: %s", request.method, request.path, type(exc).__name__)
+    return service_unavailable(request)
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers (which answer ``{"detail": ...}`` or re-raise) with ours."""
     api.add_exception_handler(ValidationError, _on_validation)
@@ -178,6 +184,8 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, _on_not_found)
     for unreadable in (MultiPartParserError, SuspiciousOperation, BadRequest, UnreadablePostError):
         api.add_exception_handler(unreadable, _on_bad_request)
+    for error in OUTAGE_ERRORS:
+        api.add_exception_handler(error, _on_database_down)
     api.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -1,4 +1,4 @@
-"""Cross-cutting HTTP behaviour: security headers and the request context the audit trail reads."""
+"""Cross-cutting HTTP behaviour: security headers, the request context the audit trail reads, honest outages."""
 
 from __future__ import annotations
 
@@ -9,8 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+
+from documents.storage import StorageUnavailable
+
+# The database or the document storage down: the service is unavailable for a while, which is not a bug.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, StorageUnavailable)
+RETRY_AFTER_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -114,3 +123,34 @@ class PrivateAnswersMiddleware:
             patch_cache_control(response, private=True, no_store=True)  # keeps never_cache's stricter directives
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with ``Retry-After``: JSON under /api/, else a page rendered without the database (no context processor)."""
+    if request.path.startswith("/api/"):
+        message = gettext("The service is temporarily unavailable: try again in a few moments.")
+        response: HttpResponse = JsonResponse(
+            {"code": "service_unavailable", "message": message, "field": None}, status=503
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class ServiceUnavailableMiddleware:
+    """A database (or document storage) down is an outage (503, try again later), not a server error (500).
+
+    Errors raised by a view come here; those raised by a middleware reach ``core.views.server_error``, which answers
+    the same."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OUTAGE_ERRORS):
+            return service_unavailable(request)
+        return None

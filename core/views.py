@@ -1,5 +1,7 @@
 """Public pages shared by every profile: landing, legal pages, health, error pages."""
 
+import sys
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from core import throttling
 from core.health import HEALTHZ_PER_MINUTE, run_checks, token_matches
-from core.middleware import client_ip
+from core.middleware import OUTAGE_ERRORS, client_ip, service_unavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -55,4 +57,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):  # raised by a middleware: the database is down
+        return service_unavailable(request)
     return render(request, "500.html", status=500)

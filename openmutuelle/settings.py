@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The portal's own apps, in dependency order (a later app may import an earlier one).
     "core",
+    "outbox",
     "audit",
     "documents",
     "accounts",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -255,13 +257,22 @@ STORAGES = {
 }
 # The storage the encrypted bytes go to: a local folder by default, S3 at scale.
 DOCUMENTS_BACKEND_STORAGE = os.environ.get("DOCUMENTS_BACKEND_STORAGE", "django.core.files.storage.FileSystemStorage")
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are never spooled to a named plaintext file: in memory up to the largest per-file limit (10 MB: claims
+# and requests), beyond (several files at once) in an unlinked temporary file a killed worker cannot leave behind.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "core.uploadhandlers.UnlinkedTemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the form fields, files excluded
+DATA_UPLOAD_MAX_NUMBER_FILES = 50  # a claim: 10 care items x 5 documents
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Email ----------------------------------------------------------------------------
 globals().update(email_settings(os.environ.get("EMAIL_URL", ""), VAR_DIR))
+# Seconds for each connect / send to the mail server: a hanging server fails the sending task (retried), never a page.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenMutuelle <ne-pas-repondre@openmutuelle.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
