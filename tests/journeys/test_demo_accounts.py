@@ -21,9 +21,11 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -77,6 +79,9 @@ def shipped_demo(chromium, django_db_setup, django_db_blocker, tmp_path_factory)
     }
     with django_db_blocker.unblock(), override_settings(**files):
         call_command("seed_demo", stdout=io.StringIO())
+        # Committed now: the root conftest puts these rows back inside each test's transaction when an earlier
+        # transactional test flushed them, and that write would hold SQLite's lock against the live server.
+        import_module("claims.migrations.0002_claims_terms").publish(apps, None)
         document = json.loads((settings.VAR_DIR / ACCOUNTS_FILE_NAME).read_text(encoding="utf-8"))
         server = LiveServer("localhost")
         try:
