@@ -1,12 +1,15 @@
 """Benchmark: the audit trail on PostgreSQL — verifying a million events, 8 concurrent writers, a long transaction.
 
 Run: ``.venv/bin/python benchmarks/audit.py [--database-url postgres://…/om_bench] [--events 1000000]
-[--writers 1,8] [--seconds 10] [--only verify|throughput|latency]``. The database is migrated and its audit tables
-emptied: give it a database of its own (default ``om_audit_bench`` on the local server).
+[--writers 1,8] [--seconds 10] [--synchronous-commit on|off|both] [--only verify|throughput|latency]``.
+The database is migrated and its audit tables emptied: give it a database of its own (default ``om_audit_bench``
+on the local server).
 
 - verify: INSERTs ``--events`` events in one statement (generate_series), seals them (``audit.chain.seal``), then
   times ``verify_chain`` (a full walk, which leaves a checkpoint) and ``--from-checkpoint`` after 10 000 more.
 - throughput: ``--writers`` processes each call ``audit.record()`` in its own transaction for ``--seconds``; events/s.
+  With ``synchronous_commit=on`` every one of those transactions waits for its WAL flush: the disk's fdatasync rate
+  (``pg_test_fsync``) times what group commit gathers bounds it; ``off`` shows what the code path itself allows.
 - latency: one process holds a transaction with an ``audit.record()`` in it for 8 s while this one records and
   commits every 0.5 s; the worst and median latency (it would be the 8 s under a chain-head lock).
 The machine's load (``uptime``) is printed before and after each part.
@@ -99,13 +102,14 @@ def bench_verify(events: int) -> None:
     print(f"  verify_audit --from-checkpoint: {result.message} — {time.perf_counter() - started:.2f} s")
 
 
-def _writer(url: str, seconds: float, ready, go, counts) -> None:
+def _writer(url: str, seconds: float, synchronous_commit: str, ready, go, counts) -> None:
     setup(url)
     from django.db import connection, transaction
 
     from audit.services import record
 
-    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET synchronous_commit = {'off' if synchronous_commit == 'off' else 'on'}")
     ready.release()
     go.wait()
     done, deadline = 0, time.monotonic() + seconds
@@ -116,13 +120,16 @@ def _writer(url: str, seconds: float, ready, go, counts) -> None:
     counts.put(done)
 
 
-def bench_throughput(url: str, writers: int, seconds: float) -> None:
+def bench_throughput(url: str, writers: int, seconds: float, synchronous_commit: str = "on") -> None:
     from audit.chain import seal, verify_chain
 
     empty_trail()
     context = multiprocessing.get_context("spawn")
     counts, ready, go = context.Queue(), context.Semaphore(0), context.Event()
-    processes = [context.Process(target=_writer, args=(url, seconds, ready, go, counts)) for _ in range(writers)]
+    processes = [
+        context.Process(target=_writer, args=(url, seconds, synchronous_commit, ready, go, counts))
+        for _ in range(writers)
+    ]
     for process in processes:
         process.start()
     for _process in processes:  # every process imported Django and connected
@@ -131,7 +138,10 @@ def bench_throughput(url: str, writers: int, seconds: float) -> None:
     total = sum(counts.get() for _ in processes)
     for process in processes:
         process.join()
-    print(f"  {writers} writers × {seconds:.0f} s: {total} events, {total / seconds:,.0f} events/s")
+    print(
+        f"  {writers} writers × {seconds:.0f} s, synchronous_commit={synchronous_commit}: {total} events, "
+        f"{total / seconds:,.0f} events/s"
+    )
     started = time.perf_counter()
     sealed = seal(wait=30)
     print(f"  sealed afterwards: {sealed} in {time.perf_counter() - started:.2f} s; {verify_chain().message}")
@@ -184,6 +194,11 @@ def main() -> None:
     parser.add_argument("--writers", default="1,8", help="Comma-separated numbers of writer processes to run.")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--only", choices=["verify", "throughput", "latency"])
+    parser.add_argument(
+        "--synchronous-commit",
+        default="on",
+        help="Writers' synchronous_commit: on (each commit waits for the WAL on disk), off, or both.",
+    )
     options = parser.parse_args()
     setup(options.database_url)
     from django.core.management import call_command
@@ -192,7 +207,9 @@ def main() -> None:
     parts = {
         "verify": lambda: bench_verify(options.events),
         "throughput": lambda: [
-            bench_throughput(options.database_url, int(count), options.seconds) for count in options.writers.split(",")
+            bench_throughput(options.database_url, int(count), options.seconds, commit)
+            for commit in (["on", "off"] if options.synchronous_commit == "both" else [options.synchronous_commit])
+            for count in options.writers.split(",")
         ],
         "latency": lambda: bench_latency(options.database_url),
     }

@@ -26,6 +26,7 @@ from audit.models import GENESIS_HASH, AppendOnlyError, AuditCheckpoint, AuditEv
 from audit.services import anchor_head, record, record_access
 from audit.tests import tampering
 from core.middleware import RequestContextMiddleware
+from core.testing.concurrency import finishes_while_open
 
 pytestmark = pytest.mark.django_db
 
@@ -198,16 +199,9 @@ def _hold_open(recorded: threading.Event, release: threading.Event, commit: bool
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_commits_while_another_holds_its_transaction_open():
-    recorded, release = threading.Event(), threading.Event()
-    slow = _in_thread(_hold_open, recorded, release, True)
-    assert recorded.wait(10)
-    quick = _in_thread(lambda: record(actor=None, action="account.logged_in"))
-    quick.join(3)
-    finished_while_open = not quick.is_alive()
-    release.set()
-    slow.join()
-    quick.join()
-    assert finished_while_open
+    assert finishes_while_open(
+        lambda: record(actor=None, action="claim.submitted"), lambda: record(actor=None, action="account.logged_in")
+    )
     seal(wait=30)
     assert verify_chain() == VerificationResult(ok=True, checked=2)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from claims.models import ClaimSequence
 from contributions.models import ReceiptSequence
+from core.testing.concurrency import finishes_while_open
 
 pytestmark = pytest.mark.django_db
 
@@ -34,34 +33,8 @@ def test_the_sequence_starts_after_the_row_it_replaces():
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_number_taken_in_an_open_transaction_does_not_hold_up_the_next_one():
-    taken, released = threading.Event(), threading.Event()
-    numbers: dict[str, int] = {}
-
-    def slow() -> None:
-        try:
-            with transaction.atomic():
-                numbers["slow"] = ClaimSequence.take_next(2051)
-                taken.set()
-                released.wait(10)
-        finally:
-            connection.close()
-
-    def quick() -> None:
-        try:
-            with transaction.atomic():
-                numbers["quick"] = ClaimSequence.take_next(2051)
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=slow)
-    first.start()
-    assert taken.wait(10)
-    second = threading.Thread(target=quick)
-    second.start()
-    second.join(3)
-    finished_while_open = not second.is_alive()
-    released.set()
-    first.join()
-    second.join()
-    assert finished_while_open
-    assert sorted(numbers.values()) == [1, 2]
+    numbers: list[int] = []
+    assert finishes_while_open(
+        lambda: numbers.append(ClaimSequence.take_next(2051)), lambda: numbers.append(ClaimSequence.take_next(2051))
+    )
+    assert sorted(numbers) == [1, 2]
