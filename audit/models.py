@@ -1,17 +1,15 @@
-"""The evidence trail (SPEC X1): append-only events, each sealed by the hash of the one before.
+"""The evidence trail (SPEC X1): append-only events, chained by a sealer once they are committed.
 
-Changing, removing, inserting or reordering a row breaks the chain at that row, so
-``verify_chain`` can name it. The trail imports no domain app and keeps no foreign key:
-the evidence outlives the users and objects it speaks about.
+Writers only INSERT an event (``audit.services.record``): they share no row and wait for nobody. The sealer
+(``audit.chain.seal``) then chains the committed events in id order, writing for each an ``AuditSeal`` whose hash
+covers the event and the hash before it. Changing, removing, inserting or reordering a sealed event breaks the chain
+at that event, so ``verify_chain`` can name it. The trail imports no domain app and keeps no foreign key: the
+evidence outlives the users and objects it speaks about.
 """
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
-import json
 from collections.abc import Iterable
-from datetime import UTC
 from typing import Any, NoReturn
 
 from django.core.validators import RegexValidator
@@ -19,7 +17,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
-HEAD_ID = 1
 
 _APPEND_ONLY_MESSAGE = _("The audit trail is append-only: its events can be neither changed nor deleted.")
 
@@ -38,12 +35,7 @@ def target_reference(target: models.Model | None) -> tuple[str, str]:
     return target._meta.label_lower, str(public_id if public_id is not None else target.pk)
 
 
-def _canonical_ip(ip: str | None) -> str | None:
-    """The address in a spelling no database or Python version rewrites, so hashes stay stable."""
-    return ipaddress.ip_address(ip).exploded if ip else None
-
-
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     """Bulk writes would bypass the chain: they are refused like single ones."""
 
     def update(self, **kwargs: Any) -> NoReturn:
@@ -52,17 +44,46 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self) -> NoReturn:
         raise AppendOnlyError(_APPEND_ONLY_MESSAGE)
 
+
+class AppendOnlyModel(models.Model):
+    """Rows that are inserted once and never changed nor deleted (the triggers refuse it in the database too)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[type[models.Model], ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        """Insert only: a row already stored is evidence and stays as it is; an id given by hand never overwrites
+        a stored row."""
+        if not self._state.adding or force_update or update_fields is not None:
+            raise AppendOnlyError(_APPEND_ONLY_MESSAGE)
+        super().save(force_insert=True, using=using)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(_APPEND_ONLY_MESSAGE)
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def for_target(self, target: models.Model) -> AuditEventQuerySet:
         target_type, target_id = target_reference(target)
         return self.filter(target_type=target_type, target_id=target_id)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One state change or one staff read of sensitive data, as it happened; never changed afterwards.
 
-    The id is the position in the chain: ``audit.services.record`` allocates it from the
-    chain head so ids are consecutive and a gap betrays a deleted row. Database triggers
-    refuse UPDATE and DELETE on this table as well, for anyone going around the ORM.
+    The id comes from the database sequence: writers never wait for each other. Ids are not consecutive (a
+    transaction that rolls back leaves its id unused) and may commit out of order; the sealer chains them in id
+    order once no lower id can still appear. Database triggers refuse UPDATE and DELETE on this table as well, for
+    anyone going around the ORM.
     """
 
     id = models.BigAutoField(_("position in the chain"), primary_key=True)
@@ -81,8 +102,6 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -97,63 +116,61 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.id} {self.action}"
 
-    def save(
-        self,
-        *,
-        force_insert: bool | tuple[type[models.Model], ...] = False,
-        force_update: bool = False,
-        using: str | None = None,
-        update_fields: Iterable[str] | None = None,
-    ) -> None:
-        """Insert only: a row already stored is evidence and stays as it is.
+    @property
+    def sealed(self) -> AuditSeal | None:
+        """The event's seal, None while the sealer has not reached it (load with ``select_related("seal")``)."""
+        try:
+            return self.seal
+        except AuditSeal.DoesNotExist:
+            return None
 
-        The insert is forced because the id is set by hand: left alone, Django would first
-        try an UPDATE of any row that already has that id.
-        """
-        if not self._state.adding or force_update or update_fields is not None:
-            raise AppendOnlyError(_APPEND_ONLY_MESSAGE)
-        super().save(force_insert=True, using=using)
+    @property
+    def hash(self) -> str:
+        return self.sealed.hash if self.sealed else ""
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(_APPEND_ONLY_MESSAGE)
-
-    def compute_hash(self) -> str:
-        """SHA-256 of the canonical JSON of every field and the previous hash: what seals the row."""
-        payload = {
-            "id": self.id,
-            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(),
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "profile": self.profile,
-            "action": self.action,
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "data": self.data,
-            "ip": _canonical_ip(self.ip),
-            "user_agent": self.user_agent,
-            "prev_hash": self.prev_hash,
-        }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+    @property
+    def prev_hash(self) -> str:
+        return self.sealed.prev_hash if self.sealed else ""
 
 
-class AuditChainHead(models.Model):
-    """The one row saying where the chain ends; locking it makes appends take turns."""
+class AuditSeal(AppendOnlyModel):
+    """The link of one committed event in the chain: SHA-256 of the hash before it and of the event's content.
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=HEAD_ID)
-    last_event_id = models.BigIntegerField(_("last event"), default=0)
-    last_hash = models.CharField(_("last hash"), max_length=64, default=GENESIS_HASH)
+    Written by the sealer only, in id order, never for an id below one already sealed. No database foreign key:
+    checking it would lock the event rows; the chain itself is what ties seal and event together.
+    """
+
+    event = models.OneToOneField(
+        AuditEvent,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="seal",
+        verbose_name=_("event"),
+    )
+    prev_event_id = models.BigIntegerField(_("previous event"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
-        verbose_name = _("audit chain head")
-        verbose_name_plural = _("audit chain heads")
-        constraints = [
-            models.CheckConstraint(
-                name="audit_chain_head_single_row",
-                condition=models.Q(id=HEAD_ID),
-                violation_error_message=_("The audit trail has exactly one chain head."),
-            )
-        ]
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
 
     def __str__(self) -> str:
-        return f"#{self.last_event_id} {self.last_hash}"
+        return f"#{self.event_id} {self.hash}"
+
+
+class AuditCheckpoint(AppendOnlyModel):
+    """A point up to which the whole chain was verified: ``verify_audit --from-checkpoint`` starts there."""
+
+    event_id = models.BigIntegerField(_("last event verified"))
+    hash = models.CharField(_("hash"), max_length=64)
+    checked = models.BigIntegerField(_("events verified"))
+    created_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} {self.hash}"

@@ -1,57 +1,89 @@
-"""Database triggers that refuse UPDATE and DELETE on the audit table, whoever sends them.
+"""Database triggers that refuse UPDATE and DELETE on the audit tables, whoever sends them.
 
-The ORM guard only stops our own code; these stop a shell, a script or a mistaken
-migration too. A database superuser can still drop them: the hash chain and the anchor
-file outside the database are what catch that.
+The ORM guard only stops our own code; these stop a shell, a script or a mistaken migration too, and they are
+what protects the events the sealer has not chained yet. The owner of the tables can still drop them:
+``verify_chain`` reports missing or disabled triggers, and the hash chain with the anchor file outside the
+database catches what was done while they were gone.
 
-Migration 0002 and the ``flush`` command run these statements: change them only together
-with a new migration that replaces the installed triggers.
+Migrations 0002 and 0003 and the ``flush`` command run these statements: change them only together with a new
+migration that replaces the installed triggers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import NotSupportedError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-TABLE = "audit_auditevent"
-TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
+EVENTS = "audit_auditevent"
+TABLES = {EVENTS: "audit_event", "audit_auditseal": "audit_seal", "audit_auditcheckpoint": "audit_checkpoint"}
 MESSAGE = "audit trail is append-only"
+_VERBS = ("UPDATE", "DELETE")
 
-_INSTALL = {
-    "sqlite": [
-        f"CREATE TRIGGER {name} BEFORE {verb} ON {TABLE} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
-        for name, verb in zip(TRIGGERS, ("UPDATE", "DELETE"), strict=True)
-    ],
-    "postgresql": [
+
+def names(tables: Iterable[str] = TABLES) -> list[str]:
+    return [f"{TABLES[table]}_no_{verb.lower()}" for table in tables for verb in _VERBS]
+
+
+def _install(vendor: str, tables: Iterable[str]) -> list[str]:
+    pairs = [(table, verb) for table in tables for verb in _VERBS]
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {TABLES[table]}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
+            for table, verb in pairs
+        ]
+    return [
         "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'; END; $$;",
         *(
-            f"CREATE TRIGGER {name} BEFORE {verb} ON {TABLE} FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();"
-            for name, verb in zip(TRIGGERS, ("UPDATE", "DELETE"), strict=True)
+            f"CREATE TRIGGER {TABLES[table]}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();"
+            for table, verb in pairs
         ),
-    ],
-}
-_DROP = {
-    "sqlite": [f"DROP TRIGGER IF EXISTS {name};" for name in TRIGGERS],
-    "postgresql": [
-        *(f"DROP TRIGGER IF EXISTS {name} ON {TABLE};" for name in TRIGGERS),
-        "DROP FUNCTION IF EXISTS audit_event_append_only();",
-    ],
-}
+    ]
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
+def _drop(vendor: str, tables: Iterable[str]) -> list[str]:
+    pairs = [(table, verb) for table in tables for verb in _VERBS]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {TABLES[table]}_no_{verb.lower()};" for table, verb in pairs]
+    every = {table for table, _verb in pairs} == set(TABLES)
+    return [
+        *(f"DROP TRIGGER IF EXISTS {TABLES[table]}_no_{verb.lower()} ON {table};" for table, verb in pairs),
+        *(["DROP FUNCTION IF EXISTS audit_event_append_only();"] if every else []),
+    ]
+
+
+def install(connection: BaseDatabaseWrapper, tables: Iterable[str] = TABLES) -> None:
     """Create the triggers; both engines report a refused write as an IntegrityError."""
-    _execute(connection, _INSTALL)
+    _execute(connection, _install(_vendor(connection), list(tables)))
 
 
-def drop(connection: BaseDatabaseWrapper) -> None:
-    _execute(connection, _DROP)
+def drop(connection: BaseDatabaseWrapper, tables: Iterable[str] = TABLES) -> None:
+    _execute(connection, _drop(_vendor(connection), list(tables)))
 
 
-def _execute(connection: BaseDatabaseWrapper, statements: dict[str, list[str]]) -> None:
-    if connection.vendor not in statements:
-        raise NotSupportedError(f"No append-only triggers are written for {connection.vendor}.")
+def missing(connection: BaseDatabaseWrapper) -> list[str]:
+    """The triggers that are not installed, or installed but disabled."""
+    expected = names()
     with connection.cursor() as cursor:
-        for sql in statements[connection.vendor]:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled IN ('O', 'A')")
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in expected if name not in present]
+
+
+def _vendor(connection: BaseDatabaseWrapper) -> str:
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise NotSupportedError(f"No append-only triggers are written for {connection.vendor}.")
+    return connection.vendor
+
+
+def _execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
             cursor.execute(sql)

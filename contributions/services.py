@@ -116,7 +116,9 @@ def _transition(call: ContributionCall, status: str) -> None:
 
 
 def receipt_number(year: int) -> str:
-    return f"Q-{year}-{ReceiptSequence.take_next(year):06d}"
+    """Receipt numbers stay consecutive (accounting expects an unbroken series), so the year's row is locked until
+    commit: ``call_issue`` takes it last, after pricing, and only the scheduled generator issues calls."""
+    return f"Q-{year}-{ReceiptSequence.take_consecutive(year):06d}"
 
 
 def call_issue(

@@ -2,8 +2,10 @@
 
 import uuid
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from core import sequences
 
 
 class TimeStampedModel(models.Model):
@@ -26,8 +28,13 @@ class PublicModel(TimeStampedModel):
 
 
 class YearlySequence(models.Model):
-    """A per-year counter for human references (CLM-2026-0000123): locked while a number is taken,
-    so numbers are consecutive and never repeat, even under concurrent submissions."""
+    """A per-year numbering for human references (CLM-2026-0000123).
+
+    ``take_next`` holds no lock until commit, so concurrent submissions never queue on one row: on PostgreSQL
+    the number comes from a database sequence per table and year (``nextval`` is not transactional), and a number
+    taken by a transaction that rolls back is simply never used: references may have gaps. SQLite lets one writer
+    in at a time anyway, so there this row counts. ``take_consecutive`` is for numbering that must have no gap.
+    """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     last_number = models.PositiveIntegerField(_("last number"), default=0)
@@ -40,7 +47,16 @@ class YearlySequence(models.Model):
 
     @classmethod
     def take_next(cls, year: int) -> int:
-        """The next number of ``year``; call inside the transaction that uses it."""
+        """The next number of ``year``, unique but not necessarily consecutive; call inside the transaction that
+        uses it."""
+        if connection.vendor == "postgresql":
+            return sequences.next_value(f"{cls._meta.db_table}_{year}", start=lambda: cls._last_counted(year) + 1)
+        return cls.take_consecutive(year)
+
+    @classmethod
+    def take_consecutive(cls, year: int) -> int:
+        """The next number of ``year`` with no gap: the row stays locked until the caller's transaction ends, so
+        take it as late as possible in that transaction."""
         sequence = cls.objects.select_for_update().filter(year=year).first()
         if sequence is None:
             try:
@@ -51,3 +67,8 @@ class YearlySequence(models.Model):
         sequence.last_number += 1
         sequence.save(update_fields=["last_number"])
         return sequence.last_number
+
+    @classmethod
+    def _last_counted(cls, year: int) -> int:
+        """Where the row stopped, so that a database moving from the row to the sequence never reuses a number."""
+        return cls.objects.filter(year=year).values_list("last_number", flat=True).first() or 0

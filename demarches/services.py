@@ -152,11 +152,10 @@ def _create(request: Request, files: list[uploads.CheckedFile]) -> Request:
     with StoredFiles() as stored:
         try:
             with stored.atomic():
-                sequence = _locked_sequence(request.submitted_at)
                 twin = _twin(request)
-                if twin is not None:  # the same submission committed while this one waited for the lock
+                if twin is not None:  # the same submission already committed
                     return twin
-                _number(request, sequence)
+                _number(request)
                 request.full_clean()
                 request.save()
                 _add_event(request, actor=request.author, source="", target=RequestStatus.IN_PROGRESS, by_staff=False)
@@ -178,16 +177,11 @@ def _twin(request: Request) -> Request | None:
     return selectors.request_with_author(author=request.author, idempotency_key=request.idempotency_key)
 
 
-def _locked_sequence(when) -> ReferenceSequence:
-    """This year's counter, locked until commit: references are consecutive and submissions take turns."""
-    year = timezone.localtime(when).year
-    return ReferenceSequence.objects.select_for_update().get_or_create(year=year)[0]
-
-
-def _number(request: Request, sequence: ReferenceSequence) -> None:
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    request.reference = f"DEM-{sequence.year}-{sequence.last_number:06d}"
+def _number(request: Request) -> None:
+    """This year's next reference, taken without a lock held until commit (a same submission sent twice at once is
+    caught by the unique idempotency key)."""
+    year = timezone.localtime(request.submitted_at).year
+    request.reference = f"DEM-{year}-{ReferenceSequence.take_next(year):06d}"
     if request.kind == COMPLAINT:
         request.acknowledge_by, request.answer_by = complaint_deadlines(timezone.localtime(request.submitted_at).date())
 

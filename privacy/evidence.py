@@ -64,7 +64,7 @@ def event_row(event: AuditEvent) -> list[str]:
 def pinned(events: QuerySet[AuditEvent], limit: int) -> tuple[QuerySet[AuditEvent], list[tuple[int, str]]]:
     """The first ``limit`` events of the selection (newest first), pinned to the ids they have now so that events
     recorded while the file streams (its own export event, say) do not slip in; with their (id, hash) pairs."""
-    pairs = list(events.values_list("id", "hash")[:limit])
+    pairs = list(events.values_list("id", "seal__hash")[:limit])
     if not pairs:
         return events.none(), pairs
     return events.filter(id__gte=pairs[-1][0], id__lte=pairs[0][0]), pairs

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_role_required
+from audit.chain import recomputed
 from contracts.pdf import attachment_response
 from core.exports import csv_response
 from privacy import audience as audience_counter
@@ -124,7 +125,7 @@ def evidence_event(request: HttpRequest, event_id: int) -> HttpResponse:
         "previous": previous,
         "following": following,
         "data": json.dumps(event.data, indent=2, ensure_ascii=False, sort_keys=True),
-        "sealed": event.compute_hash() == event.hash,
+        "sealed": recomputed([event.id]).get(event.id, False),
         "linked": (previous.hash if previous else "0" * 64) == event.prev_hash,
         "next_linked": following is None or following.prev_hash == event.hash,
     }
@@ -149,10 +150,11 @@ def evidence_pdf(request: HttpRequest) -> HttpResponse:
     events = list(events[: evidence.PDF_LIMIT])
     verification = evidence.trail_verify(actor=request.user)
     digest = evidence.selection_digest((event.id, event.hash) for event in events)
+    holds = recomputed(event.id for event in events)
     rows = [
         {
             "event": event,
-            "sealed": event.compute_hash() == event.hash,
+            "sealed": holds.get(event.id, False),
             "data": json.dumps(event.data, sort_keys=True, ensure_ascii=False),
         }
         for event in events

@@ -244,16 +244,17 @@ def evidence_search(*, filters: EvidenceFilters) -> QuerySet[AuditEvent]:
         events = events.filter(target_type=filters.target_type.strip())
     if filters.target_id:
         events = events.filter(target_id=filters.target_id.strip())
-    return events.order_by("-id")
+    return events.select_related("seal").order_by("-id")
 
 
 def evidence_event(*, event_id: int) -> tuple[AuditEvent, AuditEvent | None, AuditEvent | None]:
     """The event, the one before and the one after it in the chain."""
-    event = AuditEvent.objects.filter(pk=event_id).first()
+    events = AuditEvent.objects.select_related("seal")
+    event = events.filter(pk=event_id).first()
     if event is None:
         raise Http404
-    previous = AuditEvent.objects.filter(pk=event_id - 1).first()
-    following = AuditEvent.objects.filter(pk=event_id + 1).first()
+    previous = events.filter(pk__lt=event_id).order_by("-pk").first()  # ids may have gaps (rolled back)
+    following = events.filter(pk__gt=event_id).order_by("pk").first()
     return event, previous, following
 
 

@@ -6,11 +6,11 @@ from audit import triggers
 
 
 def install(apps, schema_editor):
-    triggers.install(schema_editor.connection)
+    triggers.install(schema_editor.connection, tables=[triggers.EVENTS])
 
 
 def drop(apps, schema_editor):
-    triggers.drop(schema_editor.connection)
+    triggers.drop(schema_editor.connection, tables=[triggers.EVENTS])
 
 
 class Migration(migrations.Migration):

@@ -1,12 +1,11 @@
-"""Fixtures for the audit tests: a small trail, and the powers of a database superuser."""
+"""Fixtures for the audit tests: a small sealed trail."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.utils import translation
 
-from audit import triggers
+from audit.chain import seal
 from audit.models import AuditEvent
 from audit.services import record
 
@@ -20,11 +19,7 @@ def _english():
 
 @pytest.fixture
 def trail() -> list[AuditEvent]:
-    """Five events, ids 1 to 5."""
-    return [record(actor=None, action="contract.created", data={"n": n}) for n in range(1, 6)]
-
-
-@pytest.fixture
-def superuser() -> None:
-    """Drop the append-only triggers as a database superuser could; the test's rollback restores them."""
-    triggers.drop(connection)
+    """Five events, sealed; their ids are consecutive (not necessarily from 1 on PostgreSQL)."""
+    events = [record(actor=None, action="contract.created", data={"n": n}) for n in range(1, 6)]
+    seal(wait=30)  # on PostgreSQL the ids rolled back by earlier tests must first be proven lost
+    return events

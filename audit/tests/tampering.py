@@ -1,4 +1,7 @@
-"""What a database superuser can do behind the application's back, written once for the tests."""
+"""What a database superuser can do behind the application's back, written once for the tests.
+
+Each statement runs with the append-only triggers lifted and put back, as an intruder covering their tracks would.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,18 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from audit.models import GENESIS_HASH, AuditEvent
+from audit import triggers
+from audit.chain import CONTENT, link, seal
+from audit.models import AuditEvent, AuditSeal
 
 
 def run_sql(sql: str, params: list[Any] | None = None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
+    triggers.drop(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params or [])
+    finally:
+        triggers.install(connection)
 
 
 def set_data(event_id: int, data: dict[str, Any]) -> None:
@@ -21,7 +30,14 @@ def set_data(event_id: int, data: dict[str, Any]) -> None:
 
 
 def delete_event(event_id: int) -> None:
+    """The event only: its seal stays behind."""
     run_sql("DELETE FROM audit_auditevent WHERE id = %s", [event_id])
+
+
+def delete_sealed(event_id: int) -> None:
+    """The event and its seal."""
+    delete_event(event_id)
+    run_sql("DELETE FROM audit_auditseal WHERE event_id = %s", [event_id])
 
 
 def swap(first_id: int, second_id: int) -> None:
@@ -30,31 +46,27 @@ def swap(first_id: int, second_id: int) -> None:
     run_sql("UPDATE audit_auditevent SET id = %s WHERE id = -1", [second_id])
 
 
-def forge(event_id: int, prev_hash: str) -> AuditEvent:
-    """A row whose own hash is valid: only its place in the chain can give it away."""
+def forge(event_id: int) -> AuditEvent:
+    """An event written straight into the table at a chosen id, unsealed."""
     event = AuditEvent(
-        id=event_id,
-        occurred_at=timezone.now(),
-        actor_label="system",
-        action="contract.cancelled",
-        data={"forged": True},
-        prev_hash=prev_hash,
+        id=event_id, occurred_at=timezone.now(), actor_label="system", action="contract.cancelled", data={"f": 1}
     )
-    event.hash = event.compute_hash()
     event.save()
     return event
 
 
-def move_head(event: AuditEvent) -> None:
-    run_sql("UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s", [event.id, event.hash])
+def forge_sealed(event_id: int, after: int | None) -> AuditEvent:
+    """An event with a seal whose hash is valid, linked to event ``after``: only its place can give it away."""
+    event = forge(event_id)
+    prev_hash = AuditSeal.objects.get(event_id=after).hash if after else "0" * 64
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {CONTENT[connection.vendor]} FROM audit_auditevent e WHERE e.id = %s", [event_id])  # noqa: S608
+        content = cursor.fetchone()[0]
+    AuditSeal(event_id=event_id, prev_event_id=after, prev_hash=prev_hash, hash=link(prev_hash, content)).save()
+    return event
 
 
 def reseal_from(start_id: int) -> None:
-    """Recompute every hash from ``start_id`` on and move the head: a rewrite no hash check can see."""
-    previous = AuditEvent.objects.get(id=start_id - 1).hash if start_id > 1 else GENESIS_HASH
-    for event in AuditEvent.objects.filter(id__gte=start_id).order_by("id"):
-        event.prev_hash = previous
-        event.hash = event.compute_hash()
-        run_sql("UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s", [previous, event.hash, event.id])
-        previous = event.hash
-    move_head(AuditEvent.objects.order_by("id").last())
+    """Throw the seals away from ``start_id`` on and seal again: a rewrite no hash check can see."""
+    run_sql("DELETE FROM audit_auditseal WHERE event_id >= %s", [start_id])
+    seal()

@@ -13,9 +13,9 @@ from audit.tests import tampering
 pytestmark = pytest.mark.django_db
 
 
-def run(name: str) -> str:
+def run(name: str, *args: str) -> str:
     out = StringIO()
-    call_command(name, stdout=out)
+    call_command(name, *args, stdout=out)
     return out.getvalue()
 
 
@@ -27,25 +27,39 @@ def test_verify_audit_accepts_an_empty_trail():
     assert run("verify_audit").strip() == "Audit trail intact: 0 events"
 
 
-def test_verify_audit_names_a_modified_event_and_fails(trail, superuser):
-    tampering.set_data(2, {"n": 20})
-    with pytest.raises(CommandError, match=r"^Audit trail broken at event 2: hash mismatch \(row modified\)$") as error:
+def test_verify_audit_names_a_modified_event_and_fails(trail):
+    tampering.set_data(trail[1].id, {"n": 20})
+    expected = rf"^Audit trail broken at event {trail[1].id}: hash mismatch \(row modified\)$"
+    with pytest.raises(CommandError, match=expected) as error:
         run("verify_audit")
     assert error.value.returncode == 1
 
 
-def test_verify_audit_names_a_deleted_event(trail, superuser):
-    tampering.delete_event(4)
-    with pytest.raises(CommandError, match=r"at event 5: missing event\(s\) before 5 \(deleted\)"):
+def test_verify_audit_names_a_deleted_event(trail):
+    tampering.delete_sealed(trail[3].id)
+    last = trail[4].id
+    with pytest.raises(CommandError, match=rf"at event {last}: missing event\(s\) before {last} \(deleted\)"):
         run("verify_audit")
 
 
-def test_verify_audit_catches_a_truncated_tail_through_the_anchor(trail, superuser):
+def test_verify_audit_catches_a_truncated_tail_through_the_anchor(trail):
     run("audit_anchor")
-    tampering.delete_event(5)
-    tampering.move_head(trail[3])
-    with pytest.raises(CommandError, match=r"at event 5: anchor written at \S+ no longer matches event 5"):
+    tampering.delete_sealed(trail[4].id)
+    last = trail[4].id
+    with pytest.raises(CommandError, match=rf"at event {last}: anchor written at \S+ no longer matches event {last}"):
         run("verify_audit")
+
+
+def test_verify_audit_from_the_checkpoint_walks_only_what_came_after(trail):
+    run("verify_audit")
+    record(actor=None, action="contract.created")
+    assert run("verify_audit", "--from-checkpoint").strip() == "Audit trail intact: 1 events"
+
+
+def test_audit_seal_seals_once_and_reports_the_count(trail):
+    record(actor=None, action="contract.created")
+    assert run("audit_seal").strip() == "Sealed 1 events."
+    assert run("audit_seal").strip() == "Sealed 0 events."
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,9 +76,9 @@ def test_verify_audit_exit_status_from_the_command_line(settings, capsys):
 
 def test_audit_anchor_writes_once_per_new_head(trail, settings, tmp_path):
     settings.AUDIT_HEAD_FILE = tmp_path / "new" / "audit-head.log"
-    assert run("audit_anchor").startswith("Anchored event 5 in ")
+    assert run("audit_anchor").startswith(f"Anchored event {trail[4].id} in ")
     assert run("audit_anchor").strip() == "Nothing new to anchor."
-    record(actor=None, action="contract.created")
-    assert run("audit_anchor").startswith("Anchored event 6 in ")
+    event = record(actor=None, action="contract.created")
+    assert run("audit_anchor").startswith(f"Anchored event {event.id} in ")
     assert len(settings.AUDIT_HEAD_FILE.read_text().splitlines()) == 2
     assert run("verify_audit").strip() == "Audit trail intact: 6 events"

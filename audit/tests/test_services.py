@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import stat
 import threading
 import uuid
@@ -13,17 +14,25 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audit.models import GENESIS_HASH, AppendOnlyError, AuditChainHead, AuditEvent
-from audit.services import Fault, VerificationResult, anchor_head, record, record_access, verify_chain
+from audit import triggers
+from audit.chain import Fault, VerificationResult, recomputed, seal, verify_chain
+from audit.models import GENESIS_HASH, AppendOnlyError, AuditCheckpoint, AuditEvent, AuditSeal
+from audit.services import anchor_head, record, record_access
 from audit.tests import tampering
 from core.middleware import RequestContextMiddleware
+from core.testing.concurrency import finishes_while_open
 
 pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writers with its database lock"
+)
 
 
 @pytest.fixture
@@ -52,13 +61,19 @@ def assert_broken(fault: Fault, first_bad_id: int | None, reason: str) -> None:
 # --- Recording --------------------------------------------------------------------------
 
 
-def test_events_chain_from_the_genesis_and_verify_clean(trail):
-    assert [event.id for event in trail] == [1, 2, 3, 4, 5]
-    assert trail[0].prev_hash == GENESIS_HASH
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(trail, trail[1:], strict=False))
-    head = AuditChainHead.objects.get()
-    assert (head.last_event_id, head.last_hash) == (5, trail[-1].hash)
+def test_sealed_events_chain_from_the_genesis_and_verify_clean(trail):
+    seals = list(AuditSeal.objects.order_by("event_id"))
+    assert [s.event_id for s in seals] == [event.id for event in trail]
+    assert (seals[0].prev_event_id, seals[0].prev_hash) == (None, GENESIS_HASH)
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(seals, seals[1:], strict=False))
     assert verify_chain() == VerificationResult(ok=True, checked=5)
+
+
+def test_recording_writes_one_insert_and_no_seal():
+    with CaptureQueriesContext(connection) as queries:
+        event = record(actor=None, action="contract.created")
+    assert len(queries) == 1 and queries[0]["sql"].lstrip().upper().startswith(("INSERT", "WITH"))
+    assert event.hash == "" and not AuditSeal.objects.exists()
 
 
 def test_event_names_actor_profile_and_target_by_public_id(user):
@@ -92,7 +107,8 @@ def test_request_address_and_browser_are_kept_and_hash_survives_the_round_trip()
     stored = AuditEvent.objects.get(id=event.id)
     assert stored.ip == "2001:db8::1"
     assert stored.user_agent == "Firefox/140"
-    assert stored.compute_hash() == stored.hash
+    seal(wait=30)
+    assert recomputed([event.id]) == {event.id: True}
 
 
 def test_an_address_that_is_not_one_is_dropped_not_fatal(settings):
@@ -133,11 +149,11 @@ def test_record_access_is_one_event_per_staff_read(user):
     assert (event.action, event.data, event.profile) == ("personal_data.viewed", {"reason": "claim 42 review"}, "staff")
 
 
-def test_a_missing_head_restarts_after_the_last_event(trail):
-    AuditChainHead.objects.all().delete()
-    event = record(actor=None, action="contract.created")
-    assert (event.id, event.prev_hash) == (6, trail[-1].hash)
-    assert verify_chain().ok
+def test_events_recorded_after_the_last_seal_are_reported_as_the_unsealed_tail(trail):
+    record(actor=None, action="contract.created")
+    result = verify_chain(seal_first=False)
+    assert (result.ok, result.checked, result.unsealed) == (True, 5, 1)
+    assert "1 more not sealed yet" in result.message
 
 
 # --- Transactions -------------------------------------------------------------------------
@@ -154,37 +170,66 @@ def test_an_operation_that_rolls_back_leaves_no_event():
         record(actor=None, action="contract.cancelled")
         raise Boom
     assert list(AuditEvent.objects.values_list("action", flat=True)) == ["contract.created"]
-    assert record(actor=None, action="contract.cancelled").id == 2
-    assert verify_chain().ok
+    record(actor=None, action="contract.cancelled")
+    seal(wait=30)
+    assert verify_chain() == VerificationResult(ok=True, checked=2)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_a_failed_append_leaves_nothing(monkeypatch):
-    def fail(*args, **kwargs):
-        raise DatabaseError("disk full")
-
-    monkeypatch.setattr(AuditChainHead, "save", fail)
-    with pytest.raises(DatabaseError):
-        record(actor=None, action="contract.created")
-    assert not connection.in_atomic_block
-    assert not AuditEvent.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers with its database lock")
-def test_concurrent_appends_take_turns():
-    def append_many() -> None:
+def _in_thread(work, *args) -> threading.Thread:
+    def run() -> None:
         try:
-            for _ in range(10):
-                record(actor=None, action="claim.submitted")
+            work(*args)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=append_many) for _ in range(4)]
-    for thread in threads:
-        thread.start()
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _hold_open(recorded: threading.Event, release: threading.Event, commit: bool) -> None:
+    with pytest.raises(Boom) if not commit else contextlib.nullcontext(), transaction.atomic():
+        record(actor=None, action="claim.submitted", data={"slow": True})
+        recorded.set()
+        release.wait(20)
+        if not commit:
+            raise Boom
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_commits_while_another_holds_its_transaction_open():
+    assert finishes_while_open(
+        lambda: record(actor=None, action="claim.submitted"), lambda: record(actor=None, action="account.logged_in")
+    )
+    seal(wait=30)
+    assert verify_chain() == VerificationResult(ok=True, checked=2)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("commit", [True, False])
+def test_the_sealer_stops_at_an_id_that_may_still_commit(commit):
+    recorded, release = threading.Event(), threading.Event()
+    slow = _in_thread(_hold_open, recorded, release, commit)
+    assert recorded.wait(10)
+    later = record(actor=None, action="account.logged_in")
+    seal(wait=0.5)
+    assert not AuditSeal.objects.filter(event_id__gte=later.id).exists()  # the open one's id lies below
+    release.set()
+    slow.join()
+    seal(wait=30)
+    assert AuditSeal.objects.filter(event_id=later.id).exists()
+    assert verify_chain() == VerificationResult(ok=True, checked=2 if commit else 1)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_all_end_up_sealed():
+    threads = [_in_thread(lambda: [record(actor=None, action="claim.submitted") for _ in range(10)]) for _ in range(4)]
     for thread in threads:
         thread.join()
+    seal(wait=30)
     assert verify_chain() == VerificationResult(ok=True, checked=40)
 
 
@@ -197,10 +242,10 @@ def test_orm_refuses_to_change_or_delete_events(trail):
     refusals = [
         event.save,
         event.delete,
-        lambda: AuditEvent.objects.filter(id=1).update(action="x.y"),
-        lambda: AuditEvent.objects.filter(id=1).delete(),
+        lambda: AuditEvent.objects.filter(id=event.id).update(action="x.y"),
+        lambda: AuditEvent.objects.filter(id=event.id).delete(),
         lambda: AuditEvent.objects.bulk_update([event], ["action"]),
-        lambda: AuditEvent.objects.update_or_create(id=1, defaults={"action": "x.y"}),
+        lambda: AuditEvent.objects.update_or_create(id=event.id, defaults={"action": "x.y"}),
     ]
     for refused in refusals:
         with pytest.raises(AppendOnlyError), transaction.atomic():
@@ -210,16 +255,23 @@ def test_orm_refuses_to_change_or_delete_events(trail):
 
 def test_an_explicit_id_never_overwrites_an_event(trail):
     with pytest.raises(IntegrityError), transaction.atomic():
-        AuditEvent(id=1, occurred_at=timezone.now(), actor_label="system", action="x.y", prev_hash="", hash="f").save()
+        AuditEvent(id=trail[0].id, occurred_at=timezone.now(), actor_label="system", action="x.y").save()
 
 
 @pytest.mark.parametrize(
     "sql",
-    ["UPDATE audit_auditevent SET action = 'contract.cancelled' WHERE id = 2", "DELETE FROM audit_auditevent"],
+    [
+        "UPDATE audit_auditevent SET action = 'contract.cancelled'",
+        "DELETE FROM audit_auditevent",
+        "UPDATE audit_auditseal SET hash = 'f'",
+        "DELETE FROM audit_auditseal",
+        "DELETE FROM audit_auditcheckpoint",
+    ],
 )
 def test_database_triggers_refuse_raw_update_and_delete(trail, sql):
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-        tampering.run_sql(sql)
+    verify_chain()  # leaves a checkpoint
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
     assert verify_chain().ok
 
 
@@ -229,89 +281,131 @@ def test_flush_empties_the_trail_and_keeps_the_triggers():
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists()
     record(actor=None, action="contract.created")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        tampering.delete_event(1)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
 
 
 # --- Tampering by a database superuser -------------------------------------------------------
 
 
-def test_modified_data_is_named(trail, superuser):
-    tampering.set_data(3, {"n": 300})
-    assert_broken(Fault.ROW_MODIFIED, 3, "hash mismatch (row modified)")
+def test_modified_data_is_named(trail):
+    tampering.set_data(trail[2].id, {"n": 300})
+    assert_broken(Fault.ROW_MODIFIED, trail[2].id, "hash mismatch (row modified)")
 
 
-def test_deleted_middle_event_is_named(trail, superuser):
-    tampering.delete_event(3)
-    assert_broken(Fault.ROWS_DELETED, 4, "missing event(s) before 4 (deleted)")
+def test_deleted_middle_event_is_named(trail):
+    tampering.delete_sealed(trail[2].id)
+    assert_broken(Fault.ROWS_DELETED, trail[3].id, f"missing event(s) before {trail[3].id} (deleted)")
 
 
-def test_deleted_first_event_is_named(trail, superuser):
-    tampering.delete_event(1)
-    assert_broken(Fault.ROWS_DELETED, 2, "missing event(s) before 2 (deleted)")
+def test_deleted_event_whose_seal_stays_is_named(trail):
+    tampering.delete_event(trail[2].id)
+    assert_broken(Fault.ROWS_DELETED, trail[3].id, "deleted")
 
 
-def test_deleted_last_event_is_caught_by_the_head(trail, superuser):
-    tampering.delete_event(5)
-    assert_broken(Fault.HEAD_MISMATCH, 5, "the chain head names event 5 but the trail ends at event 4")
+def test_deleted_first_event_is_named(trail):
+    tampering.delete_sealed(trail[0].id)
+    assert_broken(Fault.ROWS_DELETED, trail[1].id, "deleted")
 
 
-def test_deleted_last_event_with_head_rewound_is_caught_by_the_anchor(trail, superuser):
+def test_deleted_last_event_is_caught_by_its_seal(trail):
+    tampering.delete_event(trail[4].id)
+    assert_broken(Fault.ROWS_DELETED, trail[4].id, f"event {trail[4].id} is sealed but missing")
+
+
+def test_truncated_tail_is_caught_by_the_anchor(trail):
     anchor_head()
-    tampering.delete_event(5)
-    tampering.move_head(trail[3])
-    assert_broken(Fault.ANCHOR_MISMATCH, 5, "no longer matches event 5")
+    tampering.delete_sealed(trail[4].id)
+    tampering.delete_sealed(trail[3].id)
+    assert_broken(Fault.ANCHOR_MISMATCH, trail[4].id, f"no longer matches event {trail[4].id}")
 
 
-def test_forged_event_with_a_valid_hash_breaks_the_order(trail, superuser):
-    tampering.delete_event(3)
-    tampering.forge(3, prev_hash=trail[1].hash)
-    assert_broken(Fault.OUT_OF_ORDER, 4, "event 4 does not follow 3 (inserted or reordered)")
-
-
-def test_forged_event_appended_without_the_head_is_named(trail, superuser):
-    tampering.forge(6, prev_hash=trail[-1].hash)
-    assert_broken(Fault.HEAD_MISMATCH, 6, "event 6 lies beyond the chain head")
-
-
-def test_forged_first_event_is_named(trail, superuser):
-    tampering.delete_event(1)
-    tampering.forge(1, prev_hash="f" * 64)
-    assert_broken(Fault.OUT_OF_ORDER, 1, "event 1 does not start the chain")
-
-
-def test_swapped_events_are_named(trail, superuser):
-    tampering.swap(3, 4)
-    assert_broken(Fault.OUT_OF_ORDER, 3, "event 3 does not follow 2 (inserted or reordered)")
-
-
-def test_rewritten_chain_passes_the_hashes_but_not_the_anchor(trail, superuser):
+def test_emptied_trail_is_caught_by_the_anchor(trail):
     anchor_head()
-    tampering.set_data(3, {"n": 300})
-    tampering.reseal_from(3)
-    assert_broken(Fault.ANCHOR_MISMATCH, 5, "anchor written at")
+    tampering.run_sql("DELETE FROM audit_auditseal")
+    tampering.run_sql("DELETE FROM audit_auditevent")
+    assert_broken(Fault.ANCHOR_MISMATCH, trail[4].id, "trail truncated or rewritten")
 
 
-def test_rewritten_chain_without_anchor_is_invisible(trail, superuser):
-    tampering.set_data(3, {"n": 300})
-    tampering.reseal_from(3)
-    assert verify_chain().ok  # why the head is written outside the database
+def test_event_inserted_in_the_middle_unsealed_is_named(trail):
+    tampering.delete_sealed(trail[2].id)
+    tampering.forge(trail[2].id)
+    assert_broken(Fault.OUT_OF_ORDER, trail[2].id, "not sealed but lies inside the sealed trail")
 
 
-def test_tampering_beyond_the_first_chunk_is_found(superuser):
-    previous = GENESIS_HASH
-    events = []
-    for event_id in range(1, 2101):
-        event = AuditEvent(
-            id=event_id, occurred_at=timezone.now(), actor_label="system", action="claim.paid", prev_hash=previous
-        )
-        event.hash = previous = event.compute_hash()
-        events.append(event)
-    AuditEvent.objects.bulk_create(events)
-    AuditChainHead.objects.create(last_event_id=2100, last_hash=previous)
+def test_event_replaced_with_a_valid_seal_is_caught_at_the_next_link(trail):
+    tampering.delete_sealed(trail[2].id)
+    tampering.forge_sealed(trail[2].id, after=trail[1].id)
+    assert_broken(Fault.OUT_OF_ORDER, trail[3].id, f"event {trail[3].id} does not follow {trail[2].id}")
+
+
+def test_swapped_events_are_named(trail):
+    tampering.swap(trail[2].id, trail[3].id)
+    assert_broken(Fault.ROW_MODIFIED, trail[2].id, "hash mismatch")
+
+
+def test_rewritten_chain_passes_the_hashes_but_not_the_anchor(trail):
+    anchor_head()
+    tampering.set_data(trail[2].id, {"n": 300})
+    tampering.reseal_from(trail[2].id)
+    assert_broken(Fault.ANCHOR_MISMATCH, trail[4].id, "anchor written at")
+
+
+def test_rewritten_chain_without_anchor_is_invisible(trail):
+    tampering.set_data(trail[2].id, {"n": 300})
+    tampering.reseal_from(trail[2].id)
+    assert verify_chain().ok  # why the chain end is written outside the database
+
+
+def test_dropped_triggers_are_reported(trail):
+    triggers.drop(connection)
+    result = verify_chain()
+    assert (result.ok, result.fault) == (False, Fault.TRIGGERS_MISSING)
+    assert "audit_event_no_update" in result.reason
+
+
+def test_tampering_beyond_the_first_chunk_is_found():
+    AuditEvent.objects.bulk_create(
+        AuditEvent(occurred_at=timezone.now(), actor_label="system", action="claim.paid") for _ in range(2100)
+    )
+    seal(wait=30)
     assert verify_chain().checked == 2100
-    tampering.delete_event(2050)
-    assert_broken(Fault.ROWS_DELETED, 2051, "before 2051")
+    target = AuditEvent.objects.order_by("id")[2050].id
+    tampering.set_data(target, {"x": 1})
+    assert_broken(Fault.ROW_MODIFIED, target, "row modified")
+
+
+# --- Checkpoints ------------------------------------------------------------------------------
+
+
+def test_a_full_verification_leaves_a_checkpoint_the_next_one_starts_from(trail):
+    assert verify_chain().ok
+    checkpoint = AuditCheckpoint.objects.get()
+    assert (checkpoint.event_id, checkpoint.checked) == (trail[-1].id, 5)
+    record(actor=None, action="contract.created")
+    seal()
+    assert verify_chain(from_checkpoint=True) == VerificationResult(ok=True, checked=1)
+    assert AuditCheckpoint.objects.count() == 1  # only full walks leave one
+
+
+def test_from_a_checkpoint_a_modified_later_event_is_named(trail):
+    verify_chain()
+    later = record(actor=None, action="contract.created")
+    seal()
+    tampering.set_data(later.id, {"n": 1})
+    assert verify_chain(from_checkpoint=True).first_bad_id == later.id
+
+
+def test_from_a_checkpoint_a_rewritten_past_is_caught_by_the_checkpoint(trail):
+    verify_chain()
+    tampering.set_data(trail[1].id, {"n": 300})
+    tampering.reseal_from(trail[1].id)
+    result = verify_chain(from_checkpoint=True)
+    assert (result.ok, result.fault, result.first_bad_id) == (False, Fault.CHECKPOINT_MISMATCH, trail[-1].id)
+
+
+def test_without_a_checkpoint_the_walk_starts_at_the_genesis(trail):
+    assert verify_chain(from_checkpoint=True) == VerificationResult(ok=True, checked=5)
 
 
 # --- Anchoring ------------------------------------------------------------------------------
@@ -326,7 +420,10 @@ def test_anchor_appends_the_head_once_to_a_private_file(trail, settings, tmp_pat
     second = anchor_head()
     lines = settings.AUDIT_HEAD_FILE.read_text().splitlines()
     assert lines == [first.line().strip(), second.line().strip()]
-    assert lines[1].split()[1:] == ["6", AuditEvent.objects.get(id=6).hash]
+    assert lines[1].split()[1:] == [
+        str(AuditSeal.objects.latest("event_id").event_id),
+        AuditSeal.objects.latest("event_id").hash,
+    ]
     assert datetime.fromisoformat(lines[0].split()[0]).utcoffset().total_seconds() == 0
     assert stat.S_IMODE(settings.AUDIT_HEAD_FILE.stat().st_mode) == 0o600
 

@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from audit.models import AuditEvent
 from contracts.choices import AffiliationRole, ContractKind
@@ -37,6 +37,18 @@ def test_seed_scale_builds_households_in_the_expected_proportions():
     assert ReferenceSalary.objects.exists()
     assert AuditEvent.objects.filter(action="demo.scale_seeded").count() == 1
     assert "persons" in output and " s." in output
+
+
+def test_seed_scale_leaves_fresh_planner_statistics():
+    seed_scale(20)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'people_person' AND last_analyze IS NOT NULL"
+            )
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'people_person'")
+        assert cursor.fetchone()[0] >= 1
 
 
 def test_seed_scale_rows_pass_validation():

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from accounts.choices import StaffRole
 from audit import triggers
+from audit.chain import seal
 from audit.models import AuditEvent
 from audit.services import record_access
 from privacy import audience
@@ -86,7 +87,8 @@ def test_the_access_log_csv_is_audited(dpo, fam):
 def test_the_evidence_search_event_and_verification(dpo, fam):
     client, _staff = dpo
     staff_reads(fam, fam.profile.user)
-    event = AuditEvent.objects.filter(target_type="people.person").last()
+    seal(wait=30)
+    event = AuditEvent.objects.select_related("seal").filter(target_type="people.person").last()
     found = client.get(reverse("privacy_backoffice:evidence"), {"target_type": "people.person"}).content.decode()
     assert f"#{event.id}" in found or f">{event.id}<" in found
     detail = client.get(reverse("privacy_backoffice:event", args=[event.id])).content.decode()
@@ -98,6 +100,7 @@ def test_the_evidence_search_event_and_verification(dpo, fam):
 def test_the_verification_names_the_first_bad_event(dpo, fam):
     client, _staff = dpo
     staff_reads(fam, fam.profile.user, 3)
+    seal(wait=30)  # tampering shows once sealed; before, the append-only triggers are the guard
     bad = AuditEvent.objects.order_by("id")[1]
     triggers.drop(connection)  # as a database superuser could; the test's rollback restores them
     with connection.cursor() as cursor:

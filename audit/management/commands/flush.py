@@ -17,7 +17,7 @@ from audit import triggers
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
-        if connection.vendor != "sqlite" or triggers.TABLE not in connection.introspection.table_names():
+        if connection.vendor != "sqlite" or triggers.EVENTS not in connection.introspection.table_names():
             super().handle(**options)
             return
         with transaction.atomic(using=connection.alias):

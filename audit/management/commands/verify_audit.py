@@ -2,16 +2,26 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.services import verify_chain
+from audit.chain import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Recompute the audit hash chain and compare it with the anchors; exit status 1 if it is broken."
+    help = (
+        "Seal, then recompute the audit hash chain and compare it with the anchors; exit status 1 if it is broken. "
+        "A full run that finds it intact leaves a checkpoint."
+    )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        result = verify_chain()
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--from-checkpoint",
+            action="store_true",
+            help="Recompute only the events after the last checkpoint (anchors before it are still compared).",
+        )
+
+    def handle(self, *args: Any, from_checkpoint: bool, **options: Any) -> None:
+        result = verify_chain(from_checkpoint=from_checkpoint)
         if not result.ok:
             raise CommandError(result.message, returncode=1)
         self.stdout.write(self.style.SUCCESS(result.message))

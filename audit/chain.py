@@ -1,0 +1,384 @@
+"""Sealing and verifying the evidence trail (SPEC X1).
+
+Writers append events without waiting for each other; ``seal`` chains the committed ones afterwards, in id order,
+in short transactions: each seal is SHA-256(previous hash || content of the event), where the content is the
+event's row as the database encodes it (``CONTENT``), so neither sealing nor verifying builds a Python object per
+event. ``verify_chain`` streams events and seals as raw rows and names the first event that is not as sealed.
+
+Ids are taken when an event is inserted but can commit out of order, and a transaction that rolls back leaves its
+id unused forever. The sealer therefore seals only a prefix in which every missing id is proven never to come:
+on PostgreSQL, ``record`` takes its transaction id before its event id, so every id up to the highest one visible
+belongs to a transaction that existed when a snapshot was taken; once the oldest running transaction is younger
+than that snapshot's horizon, those transactions have all ended and the missing ids are gaps for good. SQLite lets
+one writer in at a time, so no committed id ever lies beyond one still in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from audit import triggers
+from audit.anchors import Anchor, UnreadableAnchorError, anchors_by_event
+from audit.models import GENESIS_HASH, AuditCheckpoint, AuditEvent, AuditSeal
+
+# The event as the database encodes it: PostgreSQL's binary record (type OIDs, lengths, values; the timestamp as
+# microseconds, jsonb in its normalised text), SQLite's JSON array of the stored values.
+CONTENT = {
+    "postgresql": (
+        "record_send(ROW(e.id, e.occurred_at, e.actor_id, e.actor_label::text, e.profile::text, e.action::text, "
+        "e.target_type::text, e.target_id::text, e.data, e.ip, e.user_agent::text))"
+    ),
+    "sqlite": (
+        "CAST(json_array(e.id, e.occurred_at, e.actor_id, e.actor_label, e.profile, e.action, e.target_type, "
+        "e.target_id, e.data, e.ip, e.user_agent) AS BLOB)"
+    ),
+}
+SEAL_BATCH = 5000
+_STREAM_CHUNK = 10_000
+_SEALER_LOCK = 0x617564_6974  # "audit": one sealer at a time per database
+# The highest visible id, the oldest transaction still running other than the sealer's own (it sees its own
+# events, and seals them in its own transaction), and the first transaction id not yet given out.
+_HORIZON = (
+    "SELECT coalesce(max(id), 0), "
+    "coalesce((SELECT min(x)::text::bigint FROM pg_snapshot_xip(pg_current_snapshot()) x), "
+    "pg_snapshot_xmax(pg_current_snapshot())::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint "
+    "FROM audit_auditevent"
+)
+
+
+def link(prev_hash: str, content: bytes) -> str:
+    """The hash that seals an event: SHA-256 of the previous hash (hex) followed by the event's content."""
+    return hashlib.sha256(prev_hash.encode("ascii") + bytes(content)).hexdigest()
+
+
+# --- Sealing ---------------------------------------------------------------------------------------------------
+
+
+class Sealer:
+    """Chains committed events in id order; remembers an observation of the horizon from one pass to the next."""
+
+    def __init__(self, batch: int = SEAL_BATCH):
+        self.batch = batch
+        self.pending: tuple[int, int] | None = None  # (highest id seen, snapshot xmax) awaiting proof
+        self.proven = 0  # every id up to this one is committed or will never be
+        self.blocked = False  # the last pass stopped at a missing id that may still commit
+
+    def run(self) -> int:
+        """Seal everything sealable now, batch by batch; the number of events sealed."""
+        self._observe()
+        total = 0
+        while True:
+            count = self._seal_batch()
+            total += count
+            if count < self.batch:
+                return total
+
+    def _observe(self) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                cursor.execute("SELECT coalesce(max(id), 0) FROM audit_auditevent")
+                self.proven = cursor.fetchone()[0]
+                return
+            cursor.execute(_HORIZON)
+            highest, xmin, xmax = cursor.fetchone()
+        if self.pending is not None and xmin >= self.pending[1]:
+            self.proven, self.pending = max(self.proven, self.pending[0]), None
+        if xmin >= xmax:  # no transaction running at all: everything visible is final
+            self.proven = max(self.proven, highest)
+        elif self.pending is None and highest > self.proven:
+            self.pending = (highest, xmax)
+
+    def _seal_batch(self) -> int:
+        try:
+            with transaction.atomic():
+                if not _sealer_lock():
+                    return 0
+                rows = list(self._links(*last_seal()))
+                _insert_seals(rows)
+        except IntegrityError:  # another sealer (SQLite has no advisory lock) sealed these first
+            return 0
+        return len(rows)
+
+    def _links(self, last_id: int | None, last_hash: str) -> Iterator[tuple[int, int | None, str, str]]:
+        self.blocked = False
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.id, {CONTENT[connection.vendor]} FROM audit_auditevent e "  # noqa: S608 (constants)
+                "WHERE e.id > %s ORDER BY e.id LIMIT %s",
+                [last_id or 0, self.batch],
+            )
+            rows = cursor.fetchall()
+        for event_id, content in rows:
+            if event_id != (last_id or 0) + 1 and event_id - 1 > self.proven:
+                self.blocked = True  # a lower id may still commit: wait for it or for the proof it never will
+                return
+            sealed = link(last_hash, content)
+            yield event_id, last_id, last_hash, sealed
+            last_id, last_hash = event_id, sealed
+
+
+def seal(*, batch: int = SEAL_BATCH, wait: float = 0.0) -> int:
+    """Seal what can be sealed; with ``wait``, keep trying that many seconds while a missing id holds it up."""
+    sealer = Sealer(batch)
+    total = sealer.run()
+    deadline = time.monotonic() + wait
+    while sealer.blocked and time.monotonic() < deadline:
+        time.sleep(0.05)
+        total += sealer.run()
+    return total
+
+
+def seal_forever(*, interval: float = 1.0, batch: int = SEAL_BATCH) -> Iterator[int]:
+    """The worker's loop: seal, sleep, again; yields the count of each pass."""
+    sealer = Sealer(batch)
+    while True:
+        yield sealer.run()
+        time.sleep(interval)
+
+
+def _sealer_lock() -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_SEALER_LOCK])
+        return cursor.fetchone()[0]
+
+
+def last_seal() -> tuple[int | None, str]:
+    """Where the sealed chain ends: the last sealed event's id (None before the first) and its hash."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT event_id, hash FROM audit_auditseal ORDER BY event_id DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (None, GENESIS_HASH)
+
+
+def _insert_seals(rows: list[tuple[int, int | None, str, str]]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "INSERT INTO audit_auditseal (event_id, prev_event_id, prev_hash, hash) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            cursor.executemany(
+                "INSERT INTO audit_auditseal (event_id, prev_event_id, prev_hash, hash) VALUES (%s, %s, %s, %s)", rows
+            )
+
+
+def recomputed(event_ids: Iterable[int]) -> dict[int, bool]:
+    """For a page of sealed events: does each one still hash to its seal? (Unsealed events are left out.)"""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT e.id, s.prev_hash, s.hash, {CONTENT[connection.vendor]} FROM audit_auditevent e "  # noqa: S608 (constants)
+        f"JOIN audit_auditseal s ON s.event_id = e.id WHERE e.id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0]: link(row[1], row[3]) == row[2] for row in cursor.fetchall()}
+
+
+# --- Verification ----------------------------------------------------------------------------------------------
+
+
+class Fault(StrEnum):
+    """What kind of tampering a broken chain points to."""
+
+    ROW_MODIFIED = "row_modified"
+    ROWS_DELETED = "rows_deleted"
+    OUT_OF_ORDER = "out_of_order"
+    CHECKPOINT_MISMATCH = "checkpoint_mismatch"
+    ANCHOR_MISMATCH = "anchor_mismatch"
+    ANCHOR_UNREADABLE = "anchor_unreadable"
+    TRIGGERS_MISSING = "triggers_missing"
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """The verdict on the trail; when broken, the first bad event and why; the tail not sealed yet."""
+
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    reason: str = ""
+    fault: Fault | None = None
+    unsealed: int = 0
+    unsealed_since: datetime | None = None
+
+    @property
+    def message(self) -> str:
+        if not self.ok and self.first_bad_id is None:
+            return _("Audit trail broken: %(reason)s") % {"reason": self.reason}
+        if not self.ok:
+            reason = {"id": self.first_bad_id, "reason": self.reason}
+            return _("Audit trail broken at event %(id)d: %(reason)s") % reason
+        message = _("Audit trail intact: %(count)d events") % {"count": self.checked}
+        if self.unsealed:
+            message += " " + _("(%(count)d more not sealed yet, the oldest recorded at %(time)s)") % {
+                "count": self.unsealed,
+                "time": self.unsealed_since.isoformat(timespec="seconds") if self.unsealed_since else "?",
+            }
+        return message
+
+
+class _Broken(Exception):
+    """Control flow inside verify_chain only: the first fault stops the walk."""
+
+    def __init__(self, fault: Fault, event_id: int | None, reason: str):
+        super().__init__(reason)
+        self.fault, self.event_id, self.reason = fault, event_id, reason
+
+
+def verify_chain(*, from_checkpoint: bool = False, seal_first: bool = True) -> VerificationResult:
+    """Walk the sealed trail in constant memory and name the first event that is not as sealed.
+
+    Only events up to the last seal read before the walk are walked: events appended meanwhile are the unsealed
+    tail, counted and reported, protected until sealed by the append-only triggers (whose presence is checked).
+    A full walk that finds the trail intact leaves a checkpoint; ``from_checkpoint`` starts at the last one, after
+    checking that its seal is unchanged and that every anchor before it still matches.
+    """
+    if seal_first:
+        seal()
+    walk = _Walk()
+    try:
+        anchors = anchors_by_event(Path(settings.AUDIT_HEAD_FILE))
+        last_id, _last_hash = last_seal()
+        start = _checkpoint_start(anchors) if from_checkpoint else None
+        walk.run(last_id or 0, start, anchors)
+        _check_unreached_anchors(anchors)
+        _check_triggers()
+    except UnreadableAnchorError as error:
+        reason = _("line %(line)d of the anchor file is unreadable") % {"line": error.line_number}
+        return VerificationResult(ok=False, checked=walk.checked, reason=reason, fault=Fault.ANCHOR_UNREADABLE)
+    except _Broken as broken:
+        return VerificationResult(False, walk.checked, broken.event_id, broken.reason, broken.fault)
+    if not from_checkpoint and walk.last_id is not None:
+        AuditCheckpoint(event_id=walk.last_id, hash=walk.last_hash, checked=walk.checked).save()
+    unsealed, since = _unsealed_tail(last_id or 0)
+    return VerificationResult(ok=True, checked=walk.checked, unsealed=unsealed, unsealed_since=since)
+
+
+class _Walk:
+    """Checks each event against its seal and the event before it; remembers how far it got."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.last_id: int | None = None
+        self.last_hash = GENESIS_HASH
+
+    def run(self, frontier: int, start: tuple[int, str] | None, anchors: dict[int, list[Anchor]]) -> None:
+        if start is not None:
+            self.last_id, self.last_hash = start
+        for row in _stream(self.last_id or 0, frontier):
+            self._check(*row)
+            _check_anchors(row[0], row[3], anchors.pop(row[0], []))
+            self.checked, self.last_id, self.last_hash = self.checked + 1, row[0], row[3]
+        if (self.last_id or 0) != frontier:
+            reason = _("event %(id)d is sealed but missing (deleted)") % {"id": frontier}
+            raise _Broken(Fault.ROWS_DELETED, frontier, reason)
+
+    def _check(self, event_id: int, prev_event_id: int | None, prev_hash: str | None, sealed: str | None, content):
+        if sealed is None:
+            reason = _("event %(id)d is not sealed but lies inside the sealed trail (inserted)") % {"id": event_id}
+            raise _Broken(Fault.OUT_OF_ORDER, event_id, reason)
+        if prev_event_id != self.last_id:
+            self._misplaced(event_id, prev_event_id)
+        if prev_hash != self.last_hash:
+            reason = _("event %(id)d does not follow %(previous)s (inserted or reordered)")
+            raise _Broken(Fault.OUT_OF_ORDER, event_id, reason % {"id": event_id, "previous": self.last_id})
+        if link(prev_hash, content) != sealed:
+            raise _Broken(Fault.ROW_MODIFIED, event_id, _("hash mismatch (row modified)"))
+
+    def _misplaced(self, event_id: int, prev_event_id: int | None) -> None:
+        if prev_event_id is not None and (self.last_id is None or prev_event_id > self.last_id):
+            reason = _("missing event(s) before %(id)d (deleted)") % {"id": event_id}
+            raise _Broken(Fault.ROWS_DELETED, event_id, reason)
+        inserted = self.last_id
+        reason = _("event %(id)d was not sealed before %(next)d (inserted or reordered)")
+        raise _Broken(Fault.OUT_OF_ORDER, inserted, reason % {"id": inserted, "next": event_id})
+
+
+def _stream(after: int, frontier: int) -> Iterator[tuple]:
+    """Events ``after`` < id <= ``frontier`` with their seals, as raw rows, through a server-side cursor."""
+    sql = (
+        f"SELECT e.id, s.prev_event_id, s.prev_hash, s.hash, {CONTENT[connection.vendor]} "  # noqa: S608 (constants)
+        "FROM audit_auditevent e LEFT JOIN audit_auditseal s ON s.event_id = e.id "
+        "WHERE e.id > %s AND e.id <= %s ORDER BY e.id"
+    )
+    if connection.vendor == "postgresql":  # psycopg's own cursor: Django's binds client-side, in text only
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            yield from cursor.stream(sql, [after, frontier], binary=True, size=_STREAM_CHUNK)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [after, frontier])
+        while rows := cursor.fetchmany(_STREAM_CHUNK):
+            yield from rows
+
+
+def _checkpoint_start(anchors: dict[int, list[Anchor]]) -> tuple[int, str] | None:
+    """The last checkpoint, if its seal is unchanged; the anchors before it are checked against their seals."""
+    checkpoint = AuditCheckpoint.objects.order_by("-id").first()
+    if checkpoint is None:
+        return None
+    before = sorted(event_id for event_id in anchors if event_id <= checkpoint.event_id)
+    sealed = _seal_hashes([checkpoint.event_id, *before])
+    if sealed.get(checkpoint.event_id) != checkpoint.hash:
+        reason = _("the checkpoint of event %(id)d no longer matches its seal (trail rewritten)")
+        raise _Broken(Fault.CHECKPOINT_MISMATCH, checkpoint.event_id, reason % {"id": checkpoint.event_id})
+    for event_id in before:
+        _check_anchors(event_id, sealed.get(event_id), anchors.pop(event_id))
+    return checkpoint.event_id, checkpoint.hash
+
+
+def _seal_hashes(event_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for offset in range(0, len(event_ids), 500):
+        seals = AuditSeal.objects.filter(event_id__in=event_ids[offset : offset + 500])
+        found.update(seals.values_list("event_id", "hash"))
+    return found
+
+
+def _check_anchors(event_id: int, sealed: str | None, anchors: list[Anchor]) -> None:
+    for anchor in anchors:
+        if anchor.hash != sealed:
+            raise _anchor_broken(anchor)
+
+
+def _check_unreached_anchors(anchors: dict[int, list[Anchor]]) -> None:
+    """An anchor beyond the walked events names evidence that has since disappeared."""
+    if anchors:
+        raise _anchor_broken(anchors[min(anchors)][0])
+
+
+def _anchor_broken(anchor: Anchor) -> _Broken:
+    reason = _("anchor written at %(time)s no longer matches event %(id)d (trail truncated or rewritten)")
+    return _Broken(Fault.ANCHOR_MISMATCH, anchor.event_id, reason % {"time": anchor.written_at, "id": anchor.event_id})
+
+
+def _check_triggers() -> None:
+    missing = triggers.missing(connection)
+    if missing:
+        reason = _("append-only triggers missing or disabled: %(names)s") % {"names": ", ".join(missing)}
+        raise _Broken(Fault.TRIGGERS_MISSING, None, reason)
+
+
+def _unsealed_tail(frontier: int) -> tuple[int, datetime | None]:
+    tail = AuditEvent.objects.filter(id__gt=frontier)
+    return tail.count(), tail.order_by("id").values_list("occurred_at", flat=True).first()
