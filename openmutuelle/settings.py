@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     # The portal's own apps, in dependency order (a later app may import an earlier one).
     "core",
     "audit",
+    "jobs",
     "documents",
     "accounts",
     "people",
@@ -247,11 +249,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenMutuelle <ne-pas-
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# Embedded default: django-tasks-db's table, run by ``manage.py task_worker`` (jobs.worker: lease, retries with
+# backoff, dead letters, heartbeats). Production: ``TASKS_BACKEND=django_tasks_rq.RQBackend`` over Redis
+# (``TASKS_REDIS_URL``, else ``REDIS_URL``), run by the same command (an RQ worker with the same policy).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5)  # then the task is a dead letter, shown to staff
+TASKS_RETRY_BACKOFF = env_int("TASKS_RETRY_BACKOFF", 10)  # seconds before the 2nd attempt, doubling each time
+TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 60)  # a running task whose worker is silent this long is retaken
+TASKS_HEARTBEAT_SECONDS = env_int("TASKS_HEARTBEAT_SECONDS", 5)
+TASKS_MAX_WAIT_SECONDS = env_int("TASKS_MAX_WAIT_SECONDS", 600)  # /healthz fails when a task waits longer
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "") or REDIS_URL or "redis://127.0.0.1:6379/0"
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASKS_TIMEOUT_SECONDS", 600)}}
+RQ = {"QUEUE_CLASS": "jobs.rq.RetryingQueue", "WORKER_CLASS": "jobs.rq.LeasedWorker", "JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 # --- Security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -309,7 +318,9 @@ if ENVIRONMENT == "test":
         # connection instead of sharing the test thread's (Django shares in-memory SQLite connections).
         _shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else VAR_DIR  # noqa: S108 - test data, per process
         DATABASES["default"]["TEST"] = {"NAME": str(_shm / f"openmutuelle-test-{os.getpid()}.sqlite3")}
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Unit tests run tasks at once; the task fault tests start real workers with TASKS_BACKEND set.
+    TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+    RQ_QUEUES["default"]["URL"] = os.environ.get("TASKS_REDIS_URL") or "redis://127.0.0.1:6379/8"  # tests' Redis db
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LOGGING = {
