@@ -62,8 +62,14 @@ class DatabaseMonitor:
 
         failed = DBTaskResult.objects.failed().order_by("-finished_at")
         shown = [
-            DeadLetter(str(r.id), r.task_path, str(r.args_kwargs)[:200], len(r.worker_ids), r.exception_class_path,
-                       r.finished_at)
+            DeadLetter(
+                str(r.id),
+                r.task_path,
+                str(r.args_kwargs)[:200],
+                len(r.worker_ids),
+                r.exception_class_path,
+                r.finished_at,
+            )
             for r in failed[:DEAD_LETTERS_SHOWN]
         ]
         return failed.count(), shown
@@ -95,8 +101,10 @@ class RQMonitor:
         from rq import Worker
 
         found = Worker.all(connection=django_rq.get_connection())
-        return [LiveWorker(w.name, w.hostname or "", w.pid or 0, w.last_heartbeat, w.get_current_job_id() or "")
-                for w in found]
+        return [
+            LiveWorker(w.name, w.hostname or "", w.pid or 0, w.last_heartbeat, w.get_current_job_id() or "")
+            for w in found
+        ]
 
     def waiting(self) -> tuple[int, timedelta | None]:
         count, oldest = 0, None
@@ -139,5 +147,11 @@ class RQMonitor:
 
 def _rq_letter(job) -> DeadLetter:
     results = job.results()
-    return DeadLetter(job.id, job.func_name or "", str({"args": list(job.args), "kwargs": job.kwargs})[:200],
-                      len(results) or 1, (job.meta.get("_django_tasks_rq_exceptions") or [""])[-1], job.ended_at)
+    return DeadLetter(
+        job.id,
+        job.func_name or "",
+        str({"args": list(job.args), "kwargs": job.kwargs})[:200],
+        len(results) or 1,
+        (job.meta.get("_django_tasks_rq_exceptions") or [""])[-1],
+        job.ended_at,
+    )

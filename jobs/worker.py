@@ -47,7 +47,9 @@ class Worker(DatabaseWorker):
                     super().run()
                     return
                 except DATABASE_ERRORS as exc:
-                    logger.warning("Task worker %s: database unavailable (%s), retrying in %.0f s.", self.worker_id, exc, wait)
+                    logger.warning(
+                        "Task worker %s: database unavailable (%s), retrying in %.0f s.", self.worker_id, exc, wait
+                    )
                     connections.close_all()
                     time.sleep(wait)
                     wait, self.startup_delay = min(wait * 2, MAX_BLIP_WAIT), False

@@ -260,7 +260,11 @@ TASKS_HEARTBEAT_SECONDS = env_int("TASKS_HEARTBEAT_SECONDS", 5)
 TASKS_MAX_WAIT_SECONDS = env_int("TASKS_MAX_WAIT_SECONDS", 600)  # /healthz fails when a task waits longer
 TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "") or REDIS_URL or "redis://127.0.0.1:6379/0"
 RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASKS_TIMEOUT_SECONDS", 600)}}
-RQ = {"QUEUE_CLASS": "jobs.rq.RetryingQueue", "WORKER_CLASS": "jobs.rq.LeasedWorker", "JOB_CLASS": "django_tasks_rq.backend.Job"}
+RQ = {
+    "QUEUE_CLASS": "jobs.rq.RetryingQueue",
+    "WORKER_CLASS": "jobs.rq.LeasedWorker",
+    "JOB_CLASS": "django_tasks_rq.backend.Job",
+}
 
 # --- Security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -319,7 +323,8 @@ if ENVIRONMENT == "test":
         _shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else VAR_DIR  # noqa: S108 - test data, per process
         DATABASES["default"]["TEST"] = {"NAME": str(_shm / f"openmutuelle-test-{os.getpid()}.sqlite3")}
     # Unit tests run tasks at once; the task fault tests start real workers with TASKS_BACKEND set.
-    TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+    _TEST_TASKS = os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    TASKS = {"default": {"BACKEND": _TEST_TASKS}}
     RQ_QUEUES["default"]["URL"] = os.environ.get("TASKS_REDIS_URL") or "redis://127.0.0.1:6379/8"  # tests' Redis db
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -37,6 +38,19 @@ def wait_for(condition, timeout: float = 30.0, step: float = 0.1):
     raise AssertionError(f"not met within {timeout} s: {condition}")
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            child = int(stat.parent.name)
+            found += [child, *children(child)]
+    return found
+
+
 class Workers:
     """Starts task workers on the engine under test; stops (or kills) them."""
 
@@ -62,7 +76,10 @@ class Workers:
         return process
 
     def kill(self, process: subprocess.Popen) -> None:
-        os.killpg(process.pid, signal.SIGKILL)  # the worker and any work horse it forked
+        """SIGKILL the worker and the work horses it forked (RQ's horse leaves the worker's process group)."""
+        for pid in [process.pid, *children(process.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait(timeout=10)
 
     def stop_all(self) -> None:
