@@ -25,7 +25,14 @@ def test_healthz_reports_each_part(client):
     assert response.status_code == 200
     data = response.json()
     assert data["status"] == "ok"
-    assert set(data["checks"]) == {"database", "storage", "task_queue"}
+    assert set(data["checks"]) == {
+        "database",
+        "storage",
+        "task_queue",
+        "task_workers",
+        "task_backlog",
+        "task_dead_letters",
+    }
     assert all(check["ok"] for check in data["checks"].values())
 
 
