@@ -32,7 +32,10 @@ class LeasedWorker(BaseWorker):
         lease = int(policy.lease().total_seconds())
         kwargs.setdefault("job_monitoring_interval", max(1, int(policy.heartbeat_seconds())))
         kwargs.setdefault("maintenance_interval", lease)
-        kwargs.setdefault("worker_ttl", max(MIN_WORKER_TTL, lease + 15))
+        # Not a default: rqworker passes its own 420 s, and RQ blocks on Redis that long minus 15 s between two
+        # maintenance runs, so a dead worker's job would wait up to 7 minutes to be taken again.
+        kwargs.pop("default_worker_ttl", None)
+        kwargs["worker_ttl"] = max(MIN_WORKER_TTL, lease + 15)
         super().__init__(*args, **kwargs)
 
     def get_heartbeat_ttl(self, job) -> int:

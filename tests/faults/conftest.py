@@ -54,7 +54,7 @@ def children(pid: int) -> list[int]:
 class Workers:
     """Starts task workers on the engine under test; stops (or kills) them."""
 
-    def __init__(self, engine: str, settings) -> None:
+    def __init__(self, engine: str, policy: dict | None = None) -> None:
         from django.conf import settings as live
 
         self.engine, self.processes = engine, []
@@ -64,7 +64,7 @@ class Workers:
             "TASKS_BACKEND": ENGINES[engine],
             "DATABASE_URL": database_url(),
             "TASKS_REDIS_URL": live.RQ_QUEUES["default"]["URL"],
-            **{name: str(value) for name, value in POLICY.items()},
+            **{name: str(value) for name, value in (policy or POLICY).items()},
         }
 
     def start(self) -> subprocess.Popen:
@@ -113,8 +113,8 @@ def engine(request, settings):
 
 
 @pytest.fixture
-def workers(engine, settings):
-    started = Workers(engine, settings)
+def workers(engine):
+    started = Workers(engine)
     yield started
     started.stop_all()
 

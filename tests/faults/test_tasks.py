@@ -81,3 +81,21 @@ def test_healthz_sees_a_live_worker(engine, workers):
     workers.start()
     wait_for(lambda: monitor.engine().workers())
     assert check_task_workers()[0]
+
+
+def test_the_embedded_worker_survives_a_database_blip(engine, workers, box):
+    """PostgreSQL drops every connection of the worker (as in a restart): it reconnects and goes on."""
+    from django.db import connection
+
+    if engine != "database" or connection.vendor != "postgresql":
+        pytest.skip("the embedded queue's worker, on PostgreSQL")
+    process = workers.start()
+    wait_for(lambda: monitor.engine().workers())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    mark.enqueue(str(box), "after-blip")
+    wait_for(lambda: (box / "after-blip.done").exists())
+    assert process.poll() is None
