@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 worker: setup
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py task_worker
 
 check-deploy: setup
 	DJANGO_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))') \

@@ -58,14 +58,14 @@ def test_a_task_failing_every_attempt_is_a_dead_letter_staff_rerun(engine, worke
 
 def test_a_worker_killed_mid_task_loses_nothing(engine, workers, box):
     """The killed task is taken again after the lease and does its work once. RQ retakes it at its next
-    maintenance and schedules the retry; the new worker's scheduler takes over the dead one's lock only after
-    RQ's fallback period (120 s), hence the longer wait there."""
+    maintenance and schedules the retry; the new worker's scheduler takes over only when the dead one's lock
+    expires (61 s), hence the longer wait there."""
     first = workers.start()
     mark.enqueue(str(box), "killed", 600)
     wait_for(lambda: runs(box, "killed"))  # the first run is sleeping in the task
     workers.kill(first)
     workers.start()
-    wait_for(lambda: (box / "killed.done").exists(), timeout=60 if engine == "database" else 200)
+    wait_for(lambda: (box / "killed.done").exists(), timeout=60 if engine == "database" else 150)
     time.sleep(0.5)
     assert len(runs(box, "killed")) == 2 and (box / "killed.done").read_text() == "done"
 
