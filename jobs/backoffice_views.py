@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ def panel(request: HttpRequest) -> HttpResponse:
 def rerun(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         services.dead_letter_rerun(actor=request.user, task_id=task_id)
-        messages.success(request, _("The task is back in the queue."))
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    except ValidationError as exc:  # not a dead letter (any more): the same answer as a missing task
+        raise Http404 from exc
+    messages.success(request, _("The task is back in the queue."))
     return redirect("jobs:panel")
