@@ -19,26 +19,12 @@ from contributions import services as contribution_services
 from contributions.choices import CallStatus, PaymentSource
 from contributions.models import ContributionCall, ReceivedPayment
 from contributions.payments import card_payment_start
-from contributions.services import Quarter
-from contributions.tests.conftest import _file_mail, log_in, make_family  # noqa: F401 - fixture
+from contributions.tests.conftest import log_in
 from payments import services
 from payments.choices import IntentStatus
 from payments.models import PaymentIntent, ProviderEvent, SandboxCharge
 from payments.providers import sandbox
 from registration.tests.helpers import logged_in_staff
-
-
-@pytest.fixture
-def family(db):
-    return make_family()
-
-
-@pytest.fixture
-def call(family):
-    (issued,) = contribution_services.calls_generate(
-        actor=None, quarter=Quarter(2026, 1), today=date(2025, 12, 12), notify=False
-    )
-    return issued
 
 
 def checkout_of(url: str) -> sandbox.Checkout:
