@@ -47,6 +47,7 @@ class Worker(DatabaseWorker):
                     super().run()
                     return
                 except DATABASE_ERRORS as exc:
+                    self.current_task_id = ""  # a task cut off here is no longer held: its lease lapses
                     logger.warning(
                         "Task worker %s: database unavailable (%s), retrying in %.0f s.", self.worker_id, exc, wait
                     )
@@ -60,8 +61,8 @@ class Worker(DatabaseWorker):
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.current_task_id = str(db_task_result.id)
-        self.beat()  # the lease starts now, not at the next heartbeat
         try:
+            self._beat_now()
             super().run_task(db_task_result)
             if db_task_result.status == TaskResultStatus.FAILED:
                 dbqueue.retry_or_bury(db_task_result)
@@ -81,6 +82,13 @@ class Worker(DatabaseWorker):
                 "last_seen": timezone.now(),
             },
         )
+
+    def _beat_now(self) -> None:
+        """Name the task in the heartbeat at once (the lease starts now); the heartbeat thread retries if it fails."""
+        try:
+            self.beat()
+        except DATABASE_ERRORS as exc:
+            logger.warning("Task worker %s: heartbeat not written (%s).", self.worker_id, exc)
 
     def _heartbeat_loop(self) -> None:
         while not self._stopped.is_set():
