@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+HONCHO := $(BIN)/honcho start
 STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test setup messages lint worker check-deploy clean
+.PHONY: run demo test setup messages lint worker check-deploy clean
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +19,22 @@ setup: $(STAMP) messages
 messages: $(STAMP)
 	@$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
-run: setup
+# The processes `make run` and `make worker` start (Procfile) find the virtualenv's python first, and the
+# address in email links follows the served port. PORTAL_URL is named here because honcho gives each Procfile
+# process its own PORT (web: PORT, worker: PORT+100): the worker's emails must link to the web server's.
+run worker: export PATH := $(CURDIR)/$(BIN):$(PATH)
+run worker: export PORT := $(PORT)
+run worker: export PORTAL_URL ?= http://127.0.0.1:$(PORT)
+run worker: export PYTHONUNBUFFERED := 1
+
+# The web server and a task worker together (Procfile): one Ctrl-C stops both.
+run: setup demo
+	@$(BIN)/python manage.py run_info
+	@$(HONCHO)
+
+demo: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	@bash scripts/test.sh
@@ -30,12 +43,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 worker: setup
-	$(BIN)/python manage.py task_worker
+	@$(HONCHO) worker
 
 check-deploy: setup
 	DJANGO_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
-	ALLOWED_HOSTS=portal.example.fr DATABASE_URL=sqlite:///$(CURDIR)/var/deploycheck.sqlite3 \
+	ALLOWED_HOSTS=portal.example.fr PORTAL_URL=https://portal.example.fr REDIS_URL=redis://127.0.0.1:6379/0 \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/deploycheck.sqlite3 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -8,15 +8,13 @@ from django.core.exceptions import PermissionDenied
 from accounts import throttling
 from accounts.identifiers import user_for_identifier
 from accounts.models import User
-from core.middleware import client_ip
 
 
 class ThrottleBackend:
-    """First in the chain: while an identifier must wait, no password is even checked."""
+    """First in the chain: while an identifier must wait, or its address is over its limit, no password is checked."""
 
     def authenticate(self, request, username: str | None = None, password: str | None = None, **kwargs):
-        ip = client_ip(request) if request is not None else None
-        if throttling.address_blocked(ip) or (username and throttling.must_wait(username)):
+        if throttling.login_refused(request, username):
             raise PermissionDenied  # stops the chain; the login page answers as for a wrong password
         return None
 

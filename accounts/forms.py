@@ -6,6 +6,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Language
+from accounts.throttling import password_recheck
+
 GENERIC_LOGIN_ERROR = _(
     "We could not log you in with these details. After several unsuccessful tries, access is suspended for a "
     "while and the account holder is told by email."
@@ -28,7 +31,14 @@ class PasswordSetForm(auth_forms.SetPasswordForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """Change the password from the personal-information section: the current one is asked first."""
+    """Change the password from the personal-information section: the current one is asked first, counted as a
+    login try of the account (accounts.throttling.password_recheck)."""
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_recheck(user=self.user, password=old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class IdentifierForm(forms.Form):
@@ -41,3 +51,13 @@ class EmailForm(forms.Form):
 
 class TermsAcceptForm(forms.Form):
     accept = forms.BooleanField(label=_("I have read and I accept the terms of use"), required=True)
+
+
+class LanguageForm(forms.Form):
+    """The account's language; each choice is written in its own language so anyone can find theirs."""
+
+    language = forms.ChoiceField(
+        label=_("Language of my pages, emails and documents"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+    )

@@ -104,3 +104,26 @@ class Profile(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.user.username} · {self.get_kind_display()}"
+
+
+class PasswordResetLink(models.Model):
+    """A "password forgotten" link: single use, short-lived, ended by a newer link or any password change.
+
+    Only the SHA-256 digest of the secret in the link is kept, so the table alone opens no account.
+    The current password stays valid until the link is used.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_reset_links", verbose_name=_("user")
+    )
+    digest = models.CharField(_("digest of the secret"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset link")
+        verbose_name_plural = _("password reset links")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} · {self.created_at:%Y-%m-%d %H:%M}"

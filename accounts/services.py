@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.choices import ProfileKind, StaffRole
+from accounts import throttling
+from accounts.choices import Language, ProfileKind, StaffRole
 from accounts.identifiers import user_for_identifier
-from accounts.models import Profile, User
+from accounts.models import PasswordResetLink, Profile, User
 from audit.services import record
 from core.mail import send_templated_email
+from core.validation import field_error
 
 EMAIL_SALT = "accounts.email-confirmation"
+RESET_LINK_LIFETIME = timedelta(hours=1)
+# The profiles whose membership number logs in as well as the username (accounts.identifiers).
+NUMBERED_KINDS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT)
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,9 @@ def generate_username() -> str:
 
 
 def staff_groups_ensure() -> dict[str, Group]:
-    """One permission group per back-office role; idempotent."""
-    return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in StaffRole}
+    """One permission group per back-office role; idempotent, in two queries whatever exists already."""
+    Group.objects.bulk_create([Group(name=role.value) for role in StaffRole], ignore_conflicts=True)
+    return {group.name: group for group in Group.objects.filter(name__in=StaffRole.values)}
 
 
 @transaction.atomic
@@ -66,7 +75,12 @@ def account_create(
     staff_roles: Iterable[StaffRole] = (),
     must_change_password: bool = False,
 ) -> User:
-    """Create a login with its profiles. Without a password the account cannot log in until one is set."""
+    """Create a login with its profiles. Without a password the account cannot log in until one is set.
+
+    A login given back-office roles also gets the staff profile that acts with them: the roles are permission
+    groups, but the back office opens to a staff *profile* holding them (``accounts.permissions.staff_roles``).
+    """
+    roles = list(staff_roles)
     user = User(
         username=username or generate_username(),
         email=email,
@@ -74,6 +88,7 @@ def account_create(
         last_name=last_name,
         language=language,
         must_change_password=must_change_password,
+        is_staff=bool(roles),
     )
     if password:
         user.set_password(password)
@@ -81,14 +96,14 @@ def account_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    for spec in profiles:
+    specs = list(profiles)
+    if roles and all(spec.kind != ProfileKind.STAFF for spec in specs):
+        specs.append(ProfileSpec(kind=ProfileKind.STAFF))
+    for spec in specs:
         profile_add(actor=actor, user=user, spec=spec)
-    roles = list(staff_roles)
     if roles:
         groups = staff_groups_ensure()
         user.groups.add(*(groups[role.value] for role in roles))
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
     record(actor=actor, action="account.created", target=user, data={"roles": [r.value for r in roles]})
     return user
 
@@ -125,6 +140,7 @@ def lockout_alert(*, user: User, ip: str | None) -> None:
 def temporary_password_issue(*, actor: User | None, user: User, reason: str) -> str:
     """Give the user a random single-use password that must be changed within 24 hours."""
     password = temporary_password()
+    _reset_links_end(user)
     user.set_password(password)
     user.must_change_password = True
     user.temporary_password_expires_at = timezone.now() + timedelta(hours=settings.TEMPORARY_PASSWORD_HOURS)
@@ -140,33 +156,115 @@ def temporary_password() -> str:
     return "-".join(chunks)
 
 
+def password_reset_request(*, identifier: str, ip: str | None) -> None:
+    """'Password forgotten': the same answer, work and time whatever the identifier (SECURITY.md, identity proofs).
+
+    Nothing is looked up here: the counters move, then a task finds the account and mails the link, so
+    a known identifier costs the request exactly what an unknown one does. The password stays as it is.
+    """
+    if not throttling.password_reset_allowed(identifier=identifier, ip=ip):
+        return
+    from accounts.tasks import send_password_reset_link
+
+    transaction.on_commit(lambda: send_password_reset_link.enqueue(identifier=identifier))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _reset_links_end(user: User) -> None:
+    """A newer link or a new password ends every link still unused."""
+    PasswordResetLink.objects.filter(user=user, used_at__isnull=True).delete()
+
+
 @transaction.atomic
-def password_reset_request(*, identifier: str) -> None:
-    """'Password forgotten': a temporary password by email; same outcome seen whether or not the account exists."""
+def password_reset_link_send(*, identifier: str) -> bool:
+    """Mail a single-use link, valid one hour, to the address on file of the account; False when there is none."""
     user = user_for_identifier(identifier)
     if user is None or not user.is_active or not user.email:
-        return
-    password = temporary_password_issue(actor=None, user=user, reason="forgotten")
-    transaction.on_commit(lambda: _email(user, "accounts/emails/temporary_password", {"password": password}))
+        return False
+    secret = secrets.token_urlsafe(32)
+    _reset_links_end(user)
+    PasswordResetLink.objects.create(user=user, digest=_digest(secret), expires_at=timezone.now() + RESET_LINK_LIFETIME)
+    record(actor=None, action="account.password_reset_requested", target=user)
+    link = settings.PORTAL_URL + reverse("accounts:password_reset", args=[secret])
+    minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
+    transaction.on_commit(lambda: _email(user, "accounts/emails/password_reset", {"link": link, "minutes": minutes}))
+    return True
+
+
+def password_reset_user(*, secret: str) -> User | None:
+    """The account a genuine, unused, unexpired link is for; None otherwise."""
+    link = (
+        PasswordResetLink.objects.select_related("user")
+        .filter(digest=_digest(secret), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    return link.user if link else None
+
+
+@transaction.atomic
+def password_reset_complete(*, secret: str, password: str) -> User | None:
+    """Use a link: the new password replaces the old one now, ending sessions, API tokens and other links.
+
+    It also lifts a lock from failed logins, as the lockout email promises ("use the forgotten-password link").
+    """
+    link = (
+        PasswordResetLink.objects.select_for_update()
+        .select_related("user")
+        .filter(digest=_digest(secret), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    if link is None:
+        return None
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    cleared = axes_reset(username=link.user.username)  # the owner proved control of the address: the lock ends
+    record(actor=link.user, action="account.password_reset", target=link.user, data={"failures_cleared": cleared})
+    password_set(actor=link.user, user=link.user, password=password)
+    return link.user
 
 
 def username_reminder(*, email: str) -> None:
     """'Username lost': the usernames of the active accounts at that address, to that address only."""
     users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
+    numbered = set(
+        Profile.objects.filter(user__in=users, is_active=True, kind__in=NUMBERED_KINDS).values_list(
+            "user_id", flat=True
+        )
+    )
     for user in users:
         record(actor=None, action="account.username_reminded", target=user)
-        _email(user, "accounts/emails/username", {})
+        _email(user, "accounts/emails/username", {"by_number": user.pk in numbered})
 
 
 @transaction.atomic
 def password_set(*, actor: User, user: User, password: str) -> None:
-    """A new password chosen by its owner: ends every other session (SPEC A7)."""
+    """A new password chosen by its owner: ends every other session, API token and reset link (SPEC A7)."""
+    _reset_links_end(user)
     user.set_password(password)
     user.must_change_password = False
     user.temporary_password_expires_at = None
     user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
     record(actor=actor, action="account.password_changed", target=user)
     transaction.on_commit(lambda: _email(user, "accounts/emails/password_changed", {}))
+
+
+@transaction.atomic
+def language_set(*, actor: User, user: User, language: str) -> bool:
+    """The language of ``user``'s pages, emails and PDFs (SPEC A12); False when it was already that one.
+
+    The header's switch and the preferences page both end here, so a choice made anywhere is the account's.
+    """
+    if language not in Language.values:
+        raise field_error("language", _("Choose French or English."), code="invalid_language")
+    if user.language == language:
+        return False
+    previous, user.language = user.language, language
+    user.save(update_fields=["language"])
+    record(actor=actor, action="account.language_changed", target=user, data={"from": previous, "to": language})
+    return True
 
 
 def email_confirmation_send(*, user: User) -> str:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import forms, selectors, services
+from accounts import forms, selectors, services, throttling
 from accounts.onboarding import pending_step
 from content.selectors import maintenance_active, terms_current
 from core.menu import entries_for
+from core.middleware import client_ip
 
 
 class LoginView(auth_views.LoginView):
@@ -27,6 +33,12 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return "/space/"
+
+    def form_valid(self, form) -> HttpResponse:
+        """From login on, the pages speak the account's language, whatever the browser chose before (SPEC A12)."""
+        response = language_cookie_set(super().form_valid(form), form.get_user().language)
+        throttling.device_remember(self.request, response, form.get_user())
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -128,9 +140,23 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def password_forgotten(request: HttpRequest) -> HttpResponse:
     form = forms.IdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_reset_request(identifier=form.cleaned_data["identifier"])
+        services.password_reset_request(identifier=form.cleaned_data["identifier"], ip=client_ip(request))
         return render(request, "accounts/sent.html", {"what": "password"})
     return render(request, "accounts/password_forgotten.html", {"form": form})
+
+
+@never_cache
+def password_reset(request: HttpRequest, secret: str) -> HttpResponse:
+    """The link of a 'password forgotten' email: choose the new password; the link then stops working."""
+    user = services.password_reset_user(secret=secret)
+    if user is None:
+        return render(request, "accounts/password_reset_invalid.html", status=404)
+    form = forms.PasswordSetForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_complete(secret=secret, password=form.cleaned_data["new_password1"])
+        messages.success(request, _("Your new password is saved and your other sessions are closed. Log in with it."))
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
 def username_forgotten(request: HttpRequest) -> HttpResponse:
@@ -151,3 +177,54 @@ def security(request: HttpRequest) -> HttpResponse:
 def compromised(request: HttpRequest) -> HttpResponse:
     services.compromised_report(actor=request.user)
     return render(request, "accounts/sent.html", {"what": "compromised"})
+
+
+# --- Language (SPEC A12): the header's switch and the preferences page both set the account's ----------
+
+
+def language_cookie_set(response: HttpResponse, language: str) -> HttpResponse:
+    """The cookie ``LocaleMiddleware`` reads, set the way Django's own ``set_language`` sets it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The header's FR/EN buttons: Django's ``set_language``, and for a logged-in user the account's language too."""
+    response = i18n.set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is None or not request.user.is_authenticated:
+        return response
+    try:
+        language = translation.get_supported_language_variant(chosen.value)  # "en-gb" is English; "de" is not ours
+    except LookupError:
+        return response
+    services.language_set(actor=request.user, user=request.user, language=language)
+    return response
+
+
+@login_required
+def language(request: HttpRequest) -> HttpResponse:
+    """The language of the account's pages, emails and documents, chosen on a page of its own (or the preferences)."""
+    form = forms.LanguageForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["language"]
+        services.language_set(actor=request.user, user=request.user, language=chosen)
+        with translation.override(chosen):
+            messages.success(request, _("Your language is saved: pages, emails and documents now use it."))
+        return language_cookie_set(redirect(_next_page(request) or "accounts:language"), chosen)
+    return render(request, "accounts/language.html", {"form": form})
+
+
+def _next_page(request: HttpRequest) -> str:
+    wanted = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, require_https=request.is_secure())
+    return wanted if safe else ""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from api.auth import ANY_AUTH
 from api.docs import Docs, docs_asset
 from api.errors import install_handlers, json_errors, unknown_path
 from api.routers import auth, contracts, me, tokens
+from api.schemas import fold_form_into_multipart
 from api.throttling import AddressThrottle, UserThrottle
 
 DESCRIPTION = """
@@ -32,6 +34,14 @@ caller may not see both answer `404 not_found`. Too many requests answer `429 th
 class OpenMutuelleAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs) -> OpenAPISchema:
+        """Ninja's document, with the operations that read files of their own described as multipart only."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                fold_form_into_multipart(operation.get("requestBody", {}))
+        return schema
 
     def _get_urls(self) -> list:
         """Ninja's URLs, made to answer 404 and 405 in JSON, plus the docs' assets and a JSON 404 for the rest."""

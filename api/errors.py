@@ -11,12 +11,15 @@ from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from accounts.forms import GENERIC_LOGIN_ERROR
+from core.middleware import OUTAGE_ERRORS, service_unavailable
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -155,9 +158,19 @@ def _on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(404, ErrorCode.NOT_FOUND)
 
 
+def _on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body that cannot be read (multipart without boundary, too many fields, a broken upload): the client's."""
+    return error_response(400, ErrorCode.BAD_REQUEST)
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unexpected error in API %s %s", request.method, request.path, exc_info=exc)
     return error_response(500, ErrorCode.SERVER_ERROR)
+
+
+def _on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("Service unavailable in API %s %s: %s", request.method, request.path, type(exc).__name__)
+    return service_unavailable(request)
 
 
 def install_handlers(api: NinjaAPI) -> None:
@@ -169,6 +182,10 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, _on_http_error)
     api.add_exception_handler(HttpError, _on_http_error)
     api.add_exception_handler(Http404, _on_not_found)
+    for unreadable in (MultiPartParserError, SuspiciousOperation, BadRequest, UnreadablePostError):
+        api.add_exception_handler(unreadable, _on_bad_request)
+    for error in OUTAGE_ERRORS:
+        api.add_exception_handler(error, _on_database_down)
     api.add_exception_handler(Exception, _on_unexpected)
 
 

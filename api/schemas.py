@@ -55,9 +55,55 @@ PDF_RESPONSE = {
 }
 
 
+MAX_PAGE = 100_000  # beyond, the offset overflows the database's integers: a clear 422, not a 500
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
+
+
+MULTIPART = "multipart/form-data"
+FORM = "application/x-www-form-urlencoded"
+
+
+def multipart_body(
+    *, properties: dict[str, dict], required: tuple[str, ...] = (), encoding: dict | None = None
+) -> dict:
+    """``openapi_extra`` for an operation that reads files from ``request.FILES`` by names of its own.
+
+    Django-ninja describes only the parts it parses (its ``Form`` fields, as a form); ``properties`` adds the others
+    (files: ``{"type": "string", "format": "binary"}``) and details of the form fields (a JSON field's schema).
+    ``OpenMutuelleAPI`` then describes the body as ``multipart/form-data`` alone, form fields and files together.
+    """
+    content: dict = {"schema": {"type": "object", "properties": properties, "required": list(required)}}
+    if encoding:
+        content["encoding"] = encoding
+    return {"requestBody": {"content": {MULTIPART: content}, "required": True}}
+
+
+def fold_form_into_multipart(body: dict) -> None:
+    """One body type for an operation taking files: the form fields ninja generated join the declared parts."""
+    content = body.get("content", {})
+    if MULTIPART not in content or FORM not in content:
+        return
+    generated, declared = content.pop(FORM)["schema"], content[MULTIPART].setdefault("schema", {})
+    properties = dict(generated.get("properties", {}))
+    for name, details in declared.get("properties", {}).items():
+        properties[name] = {**properties.get(name, {}), **details}
+    required = [*generated.get("required", []), *declared.get("required", [])]
+    declared.update(
+        title="MultiPartBodyParams",
+        type="object",
+        properties=properties,
+        required=list(dict.fromkeys(required)),
+    )
+
+
 def paged(page_size: int = 20):
     """Every list endpoint pages the same way: ``?page=N&page_size=M``, at most 100 rows a page."""
-    return paginate(PageNumberPagination, page_size=page_size, max_page_size=100)
+    return paginate(BoundedPageNumberPagination, page_size=page_size, max_page_size=100)
 
 
 class ProfileChoiceOut(Schema):

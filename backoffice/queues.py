@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Profile
 from accounts.permissions import has_role
 from backoffice.permissions import ACCOUNT_ROLES
-from registration.selectors import closure_queue, registration_queue
+from registration.selectors import closure_queue, letter_queue, registration_queue
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,12 @@ QUEUES = [
         "backoffice:registration_queue",
         ACCOUNT_ROLES,
         lambda: registration_queue().count(),
+    ),
+    Queue(
+        _("Activation letters to post"),
+        "backoffice:letter_queue",
+        ACCOUNT_ROLES,
+        lambda: letter_queue().count(),
     ),
     Queue(
         _("Account suspension and deletion requests"),

@@ -31,7 +31,8 @@ from backoffice.permissions import ACCOUNT_ROLES, may_manage_staff
 from backoffice.queues import queues_for
 from registration import selectors as registration_selectors
 from registration import services as registration_services
-from registration.choices import RegistrationStatus
+from registration.choices import LetterStatus, RegistrationStatus
+from registration.pdf import letter_pdf as letter_pdf_render
 
 PAGE_SIZE = 20
 
@@ -122,6 +123,48 @@ def registration_refuse(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("backoffice:registration_detail", public_id=public_id)
     messages.success(request, _("The request is refused; the applicant has been told by email."))
     return redirect("backoffice:registration_queue")
+
+
+# --- Activation letters (identity proofs) -------------------------------------------------------
+
+
+@staff_role_required(*ACCOUNT_ROLES)
+def letter_queue(request: HttpRequest) -> HttpResponse:
+    """Letters to print and post, then the latest ones with what became of them."""
+    to_post = list(registration_selectors.letter_queue())
+    page = _page(request, registration_selectors.letters_recent())
+    personal_data_viewed(actor=request.user, reason="letter_queue", shown=[*to_post, *page.object_list])
+    return render(request, "backoffice/letter_queue.html", {"to_post": to_post, "page": page})
+
+
+def _letter_or_404(public_id):
+    letter = registration_selectors.letter_get(public_id=public_id)
+    if letter is None:
+        raise Http404
+    return letter
+
+
+@staff_role_required(*ACCOUNT_ROLES)
+def letter_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    letter = _letter_or_404(public_id)
+    if letter.status != LetterStatus.TO_POST:
+        raise Http404  # the code is wiped once used or cancelled; a posted letter is not printed twice
+    personal_data_viewed(actor=request.user, reason="letter_print", target=letter)
+    response = HttpResponse(letter_pdf_render(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="activation-letter-{str(letter.public_id)[:8]}.pdf"'
+    return response
+
+
+@staff_role_required(*ACCOUNT_ROLES)
+@require_POST
+def letter_posted(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        registration_services.letter_mark_posted(actor=request.user, letter=_letter_or_404(public_id))
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The letter is marked as posted."))
+    return redirect("backoffice:letter_queue")
 
 
 # --- Logins (A8, A10) ---------------------------------------------------------------------------

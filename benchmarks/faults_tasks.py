@@ -56,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         setup(tmp, options.engine)
-        from tests.faults.conftest import Workers
+        from tests.faults.task_workers import Workers
         from tests.faults.tasks import fails_until, mark
 
         box = tmp / "effects"

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.utils.translation import gettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from benefits.models import PaymentBatch, PaymentLine
 from claims.choices import ItemDecision
@@ -144,17 +145,21 @@ def payable_total() -> Decimal:
 # --- The third-party-payment card (M10) -----------------------------------------------------------
 
 
+# Words on the card stay lazy: the card is read by pages and the API in the request's language and printed in the
+# member's (``benefits.pdf``), so each reader words it in its own language.
+
+
 @dataclass(frozen=True)
 class CardBeneficiary:
     name: str
     birth_date: date
-    role: str
+    role: str | Promise
 
 
 @dataclass(frozen=True)
 class CardDomain:
     code: str
-    coverage: str
+    coverage: str | Promise
 
 
 @dataclass(frozen=True)
@@ -189,17 +194,17 @@ def _open_on(on: date, prefix: str = "") -> Q:
     )
 
 
-def _coverage(lines: list[GuaranteeLine]) -> str:
+def _coverage(lines: list[GuaranteeLine]) -> str | Promise:
     """One domain's coverage in words: the best percentage ("100 %"), else "Actual cost", else "Flat rate"."""
     rates = [line.rate for line in lines if line.basis == GuaranteeBasis.PERCENT_OF_BASE and line.rate]
     if rates:
         best = max(rates)
         return f"{best.normalize() if best % 1 else best.to_integral_value()} %"
     if any(line.basis == GuaranteeBasis.ACTUAL_COST for line in lines):
-        return gettext("Actual cost")
+        return gettext_lazy("Actual cost")
     if any(line.basis == GuaranteeBasis.PERCENT_OF_COST for line in lines):
-        return gettext("% of cost")
-    return gettext("Flat rate")
+        return gettext_lazy("% of cost")
+    return gettext_lazy("Flat rate")
 
 
 def card_domains(product_id: int) -> list[CardDomain]:
@@ -258,7 +263,7 @@ def card_for(person, on: date) -> Card | None:
             valid_from=valid_from,
             valid_to=valid_to,
             beneficiaries=[
-                CardBeneficiary(row.person.full_name, row.person.birth_date, row.get_role_display())
+                CardBeneficiary(row.person.full_name, row.person.birth_date, AffiliationRole(row.role).label)
                 for row in [affiliation, *covered]
             ],
             domains=domains,

@@ -1,6 +1,8 @@
 """Checks of supporting documents (SPEC C3, SECURITY: uploads): real type by content, size, pages, readability.
 
-Every upload is copied to a temporary file while its SHA-256 is computed, so nothing is ever held whole in memory.
+Every upload is copied to a working buffer while its SHA-256 is computed: in memory up to the per-file limit (a
+``SpooledTemporaryFile`` that would roll over to an *unlinked* file), so no plaintext copy ever has a name on disk
+that a killed worker could leave behind.
 PDFs are parsed with pypdf (at most ``CLAIM_MAX_PDF_PAGES`` pages, not encrypted) and kept as sent. Images
 (JPEG, PNG, HEIC) are decoded with Pillow, turned upright, downscaled to ``CLAIM_MAX_IMAGE_SIDE`` and re-encoded
 as JPEG quality 85 without their metadata (EXIF, GPS): what is stored is the re-encoded picture. A picture too
@@ -20,7 +22,7 @@ import tempfile
 import uuid
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -32,6 +34,7 @@ from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
 from claims import conf
 from claims.choices import DocumentType, QualityWarning
+from documents.transactional import delete_names
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +67,9 @@ class DocumentRejected(ValidationError):
 
 @dataclass
 class CheckedFile:
-    """An accepted upload waiting in a temporary file to be stored, with what the checks found."""
+    """An accepted upload waiting in a working buffer to be stored, with what the checks found."""
 
-    path: Path
+    file: IO[bytes]
     original_name: str
     detected_type: str
     content_type: str
@@ -77,15 +80,19 @@ class CheckedFile:
     height: int | None = None
     warnings: list[str] = field(default_factory=list)
     blur_score: float | None = None
-    temporary: list[Path] = field(default_factory=list)
+    temporary: list[IO[bytes]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
-        return self.path.stat().st_size
+        return self.file.seek(0, os.SEEK_END)
+
+    def read(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
 
     def cleanup(self) -> None:
-        for path in self.temporary:
-            path.unlink(missing_ok=True)
+        for buffer in self.temporary:
+            buffer.close()
 
 
 def _reject(message, name: str, code: str) -> DocumentRejected:
@@ -112,23 +119,22 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _copy_and_hash(upload, destination: Path) -> tuple[str, int, bytes]:
+def _copy_and_hash(upload, out: IO[bytes]) -> tuple[str, int, bytes]:
     digest, size, head = hashlib.sha256(), 0, b""
     upload.seek(0)
-    with destination.open("wb") as out:
-        for chunk in upload.chunks(_CHUNK):
-            if len(head) < 16:
-                head += chunk[: 16 - len(head)]
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    for chunk in upload.chunks(_CHUNK):
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        digest.update(chunk)
+        size += len(chunk)
+        out.write(chunk)
+    out.seek(0)
     return digest.hexdigest(), size, head
 
 
-def _temp_path() -> Path:
-    handle, name = tempfile.mkstemp(prefix="omclaim-")
-    os.close(handle)
-    return Path(name)
+def _buffer() -> IO[bytes]:
+    """A working buffer held in memory up to the per-file limit; beyond, an unlinked temporary file (no name)."""
+    return tempfile.SpooledTemporaryFile(max_size=conf.get("CLAIM_MAX_FILE_BYTES") + 1)  # noqa: SIM115 - closed by cleanup
 
 
 def check_upload(upload) -> CheckedFile:
@@ -142,7 +148,7 @@ def check_upload(upload) -> CheckedFile:
         raise DocumentRejected(
             _("%(name)s is too large: %(limit)s MB at most."), code="too_large", params={"name": name, "limit": limit}
         )
-    source = _temp_path()
+    source = _buffer()
     try:
         sha256, copied, head = _copy_and_hash(upload, source)
         if copied == 0:
@@ -158,16 +164,18 @@ def check_upload(upload) -> CheckedFile:
             _process_image(checked)
         return checked
     except BaseException:
-        source.unlink(missing_ok=True)
+        source.close()
         raise
 
 
-def _scan(path: Path, name: str) -> None:
-    """The antivirus hook (SECURITY: ClamAV when present): a callable(path) that raises ValueError on malware."""
+def _scan(file: IO[bytes], name: str) -> None:
+    """The antivirus hook (SECURITY: ClamAV when present): a callable(file) that raises ValueError on malware
+    (``file`` is a binary stream at its start: ClamAV's INSTREAM takes it without a copy on disk)."""
     scanner = conf.get("CLAIM_UPLOAD_SCANNER")
     if scanner:
         try:
-            import_string(scanner)(path)
+            file.seek(0)
+            import_string(scanner)(file)
         except ValueError:
             raise _reject(_("%(name)s was refused by the antivirus check."), name, "malware") from None
 
@@ -177,7 +185,8 @@ def _check_pdf(checked: CheckedFile) -> None:
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
     try:
-        reader = PdfReader(checked.path, strict=False)
+        checked.file.seek(0)
+        reader = PdfReader(checked.file, strict=False)
         if reader.is_encrypted:
             raise _reject(
                 _("%(name)s is protected by a password: send it without protection."),
@@ -220,10 +229,12 @@ def _process_image(checked: CheckedFile) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(checked.path) as probe:
+            checked.file.seek(0)
+            with Image.open(checked.file) as probe:
                 _check_dimensions(probe, checked.original_name)
                 probe.verify()
-            with Image.open(checked.path) as opened:
+            checked.file.seek(0)
+            with Image.open(checked.file) as opened:
                 opened.load()
                 _reencode(checked, ImageOps.exif_transpose(opened))
     except DocumentRejected:
@@ -279,11 +290,10 @@ def _reencode(checked: CheckedFile, image: Image.Image) -> None:
     checked.warnings, checked.blur_score = quality_warnings(image, score), round(score, 2)
     side = conf.get("CLAIM_MAX_IMAGE_SIDE")
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
-    target = _temp_path()
+    target = _buffer()
     checked.temporary.append(target)
-    with target.open("wb") as out:
-        image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=: metadata is dropped
-    checked.path, checked.content_type = target, "image/jpeg"
+    image.save(target, format="JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=: metadata is dropped
+    checked.file, checked.content_type = target, "image/jpeg"
     checked.width, checked.height = image.size
 
 
@@ -308,14 +318,10 @@ def store(checked: CheckedFile) -> str:
     """Save the checked bytes, encrypted by the default storage, under a random name; returns the name."""
     now = timezone.now()
     name = f"{STORED_FOLDER}/{now:%Y/%m}/{uuid.uuid4().hex}"
-    with checked.path.open("rb") as handle:
-        return default_storage.save(name, File(handle, name=name))
+    checked.file.seek(0)
+    return default_storage.save(name, File(checked.file, name=name))
 
 
 def delete_stored(names: list[str]) -> None:
     """Remove stored files (a failed submission, a removed draft document); a missing one is no error."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete stored claim document %s.", name)
+    delete_names(names)

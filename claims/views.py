@@ -158,10 +158,10 @@ def summary(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST)
     key = request.POST.get("idempotency_key", "")
+    draft = selectors.draft_get(profile=request.profile)  # first: a twin click may commit (and delete it) meanwhile
     already = selectors.claim_by_key(user=request.user, idempotency_key=key) if key else None
     if already is not None:  # a double click or a retry: the claim exists, show it
         return redirect("claims:detail", public_id=already.public_id)
-    draft = selectors.draft_get(profile=request.profile)
     if draft is None:
         return redirect("claims:list")
     if not form.is_valid():

@@ -24,6 +24,7 @@ from companies.affiliations import NewEmployee, employee_affiliate
 from contracts.models import Contract
 from people.choices import Sex
 from people.services import nir_clean
+from people.validators import validate_person_name
 
 MAX_LINES = 500
 MAX_BYTES = 512 * 1024
@@ -115,8 +116,8 @@ def _date(value: str) -> date:
 
 class _LineForm(forms.Form):
     contract_number = forms.CharField(max_length=20)
-    last_name = forms.CharField(max_length=80)
-    first_name = forms.CharField(max_length=80)
+    last_name = forms.CharField(max_length=80, validators=[validate_person_name])
+    first_name = forms.CharField(max_length=80, validators=[validate_person_name])
     birth_date = forms.CharField()
     sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices], required=False)
     nir = forms.CharField(max_length=21, required=False)

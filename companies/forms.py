@@ -16,7 +16,7 @@ from companies import selectors
 from companies.affiliations import NewEmployee
 from companies.choices import LeaveReason
 from contracts.choices import ContractKind
-from members.forms import date_field, not_before_1900, not_in_future, plain_text, text_field
+from members.forms import date_field, name_field, not_before_1900, not_in_future, plain_text, text_field
 from people.choices import Civility, Sex
 from people.services import Address, nir_clean
 
@@ -75,8 +75,8 @@ class AffiliateForm(forms.Form):
 
     contract = forms.ModelChoiceField(label=_("Collective contract"), queryset=None, to_field_name="public_id")
     civility = forms.ChoiceField(label=_("Title"), choices=[("", "—"), *Civility.choices], required=False)
-    last_name = text_field(_("Surname"), 80)
-    first_name = text_field(_("First name"), 80)
+    last_name = name_field(_("Surname"))
+    first_name = name_field(_("First name"))
     birth_date = date_field(_("Date of birth"), validators=[not_in_future, not_before_1900])
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     nir = forms.CharField(

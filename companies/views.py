@@ -7,7 +7,6 @@ or mandate has ended, they are refused with a clear message while the pages stay
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 from uuid import UUID
 
@@ -41,6 +40,7 @@ from content.views import library_response
 from contracts import pdf
 from contracts.choices import ContractKind
 from contracts.models import ContractOption
+from core.exports import csv_response
 from demarches import kinds
 from demarches import services as demarches_services
 from demarches.forms import SubmissionForm, add_service_errors
@@ -227,11 +227,6 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/employee_list.html", _context(request, form=form, page=page))
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _export_row(affiliation) -> list[str]:
     person, contract = affiliation.person, affiliation.contract
     return [
@@ -255,15 +250,9 @@ def employee_export(request: HttpRequest) -> StreamingHttpResponse:
     filters = form.filters()
     rows = selectors.employee_list(actor=request.profile, filters=filters)
     services.employees_exported(actor=request.profile, count=rows.count(), filters=filters.__dict__)
-    writer = csv.writer(_Echo(), delimiter=";")
-    lines = (writer.writerow(_export_row(row)) for row in rows.iterator(chunk_size=500))
-    header = (writer.writerow(EXPORT_COLUMNS),)
-    response = StreamingHttpResponse(
-        (line for part in (("\ufeff",), header, lines) for line in part), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="employees-{timezone.localdate().isoformat()}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    filename = f"employees-{timezone.localdate().isoformat()}.csv"
+    lines = (_export_row(row) for row in rows.iterator(chunk_size=500))
+    return csv_response(EXPORT_COLUMNS, lines, filename, delimiter=";")
 
 
 @profile_required(*SPACE)

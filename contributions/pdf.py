@@ -4,6 +4,7 @@ several calls in one file."""
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
 from contributions.models import AnnualCertificate, ContributionCall
@@ -65,6 +66,6 @@ def certificate_pdf(*, certificate: AnnualCertificate, language: str) -> bytes:
     return render_pdf("contributions/pdf/certificate.html", context, language=language)
 
 
-def export_pdf(*, calls: list[ContributionCall], title: str, language: str) -> bytes:
+def export_pdf(*, calls: list[ContributionCall], title: str | Promise, language: str) -> bytes:
     context = {"calls": calls, "title": title, "reference": f"EXP-{len(calls)}"}
     return render_pdf("contributions/pdf/export.html", context, language=language)

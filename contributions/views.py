@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import ProfileKind
@@ -115,7 +115,7 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
     contract = selectors.contract_get(actor=request.profile, public_id=chosen) if chosen else None
     calls = list(selectors.call_list(actor=request.profile, contract=contract)[:1000])
     language = _language(request)
-    title = contract.number if contract else _("All contracts")
+    title = contract.number if contract else gettext_lazy("All contracts")  # worded in the PDF's language
     return attachment_response(
         pdf.export_pdf(calls=calls, title=title, language=language),
         document_filename(pdf.EXPORT_NAME, contract.number if contract else paris_today().isoformat(), language),

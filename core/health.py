@@ -1,10 +1,16 @@
-"""Health probes for /healthz (SPEC X7): each answers (ok, detail) and never raises."""
+"""Health probes for /healthz/details (SPEC X7): each answers (ok, detail) and never raises.
+
+``/healthz`` only says the process is alive; ``/healthz/details`` runs every probe of ``CHECKS`` for monitoring,
+with the token of ``HEALTHZ_TOKEN``. A new probe is one function added to ``CHECKS``.
+"""
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -56,6 +62,18 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "task_backlog": check_task_backlog,
     "task_dead_letters": check_task_dead_letters,
 }
+
+
+HEALTHZ_PER_MINUTE = 30  # per client address, right token or not
+
+
+def token_matches(request) -> bool:
+    """Whether the request carries ``Authorization: Bearer <HEALTHZ_TOKEN>``; always False without a token set."""
+    expected = getattr(settings, "HEALTHZ_TOKEN", "")
+    scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
+    if not expected or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), expected.encode())
 
 
 def run_checks() -> dict[str, dict[str, object]]:

@@ -3,7 +3,9 @@
 A message is three templates sharing a prefix: ``<prefix>_subject.txt`` (one line),
 ``<prefix>.txt`` and ``<prefix>.html``; the text ones extend ``emails/base.txt`` and the
 HTML one ``emails/base.html``, which carry the insurer's name and the management-centre
-phone. Send from ``transaction.on_commit`` (services) or from a task, never mid-transaction.
+phone. The message is rendered now and written to the outbox (``outbox``): a task sends it after the commit,
+so a slow or failing mail server never holds, fails or undoes the request. Call it inside the transaction that
+decides the email (it is then written, or not, with it) or after the commit.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from outbox.services import email_queue
 
 
 def _render_text(template_name: str, context: dict[str, Any]) -> str:
@@ -31,7 +34,7 @@ def send_templated_email(
     language: str,
     attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> None:
-    """Send one message (text with an HTML alternative) rendered in ``language``.
+    """Queue one message (text with an HTML alternative) rendered in ``language``; a task sends it.
 
     ``attachments`` are ``(filename, content, mimetype)`` triples.
     """
@@ -40,8 +43,12 @@ def send_templated_email(
         subject = " ".join(_render_text(f"{template}_subject.txt", context).split())  # one line, no header injection
         text = _render_text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
+    email_queue(
+        template=template,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=attachments,
+    )

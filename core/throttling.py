@@ -25,9 +25,14 @@ def hit(scope: str, value: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
+def count(scope: str, value: str) -> int:
+    """The attempts counted in the current window, without counting one."""
+    return cache.get(_key(scope, value)) or 0
+
+
 def exhausted(scope: str, value: str, *, limit: int) -> bool:
     """Whether ``limit`` is already reached, without counting an attempt."""
-    return (cache.get(_key(scope, value)) or 0) >= limit
+    return count(scope, value) >= limit
 
 
 def reset(scope: str, value: str) -> None:

@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/details", views.healthz_details, name="healthz_details"),
     path("terms/", views.legal_page, {"page": "terms"}, name="terms"),
     path("legal-notices/", views.legal_page, {"page": "legal_notices"}, name="legal_notices"),
     path("privacy/", views.legal_page, {"page": "privacy"}, name="privacy"),

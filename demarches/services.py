@@ -39,6 +39,7 @@ from demarches.models import (
     validate_idempotency_key,
 )
 from demarches.permissions import AUTHOR_PROFILE_KINDS, may_process
+from documents.transactional import StoredFiles
 from people.models import Company, Person
 from people.selectors import person_list
 
@@ -148,29 +149,26 @@ def _may_name_company(actor: Profile, company: Company) -> bool:
 
 
 def _create(request: Request, files: list[uploads.CheckedFile]) -> Request:
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            sequence = _locked_sequence(request.submitted_at)
+    with StoredFiles() as stored:
+        try:
+            with stored.atomic():
+                sequence = _locked_sequence(request.submitted_at)
+                twin = _twin(request)
+                if twin is not None:  # the same submission committed while this one waited for the lock
+                    return twin
+                _number(request, sequence)
+                request.full_clean()
+                request.save()
+                _add_event(request, actor=request.author, source="", target=RequestStatus.IN_PROGRESS, by_staff=False)
+                saved = _save_attachments(request, files, stored.names, uploaded_by=request.author)
+                _audit_submitted(request, saved)
+                emails.notify_submitted(request)
+        except IntegrityError:
+            stored.discard()
             twin = _twin(request)
-            if twin is not None:  # the same submission committed while this one waited for the lock
-                return twin
-            _number(request, sequence)
-            request.full_clean()
-            request.save()
-            _add_event(request, actor=request.author, source="", target=RequestStatus.IN_PROGRESS, by_staff=False)
-            saved = _save_attachments(request, files, stored, uploaded_by=request.author)
-            _audit_submitted(request, saved)
-            emails.notify_submitted(request)
-    except IntegrityError:
-        uploads.discard(stored)
-        twin = _twin(request)
-        if twin is None:
-            raise
-        return twin
-    except BaseException:
-        uploads.discard(stored)
-        raise
+            if twin is None:
+                raise
+            return twin
     return request
 
 
@@ -263,13 +261,8 @@ def request_message_add(
         raise ValidationError({"body": _("This request is closed: make a new request if needed.")}, code="closed")
     body = _clean_text(body, field="body")
     files = _checked_files(attachments)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            return _post_message(request, actor_user, body, files, stored, internal=internal, by_staff=by_staff)
-    except BaseException:
-        uploads.discard(stored)
-        raise
+    with StoredFiles() as stored, stored.atomic():
+        return _post_message(request, actor_user, body, files, stored.names, internal=internal, by_staff=by_staff)
 
 
 def _post_message(request, user, body, files, stored, *, internal: bool, by_staff: bool) -> RequestMessage:

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from documents.transactional import delete_names
+
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_FILES = 5
 PDF = "application/pdf"
@@ -143,5 +145,4 @@ def store(checked: CheckedFile, *, folder: str = "demarches") -> str:
 
 def discard(names: Sequence[str]) -> None:
     """Remove files stored for an operation that did not complete (no orphan file stays)."""
-    for name in names:
-        default_storage.delete(name)
+    delete_names(names)

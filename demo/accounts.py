@@ -19,7 +19,7 @@ from faker import Faker
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.models import Profile, User
-from accounts.services import ProfileSpec, account_create
+from accounts.services import ProfileSpec, account_create, profile_add
 from demo import identifiers
 from demo.companies import company_number, employee_number
 from demo.context import ascii_slug
@@ -143,21 +143,45 @@ def _identity(login: DemoLogin) -> dict[str, str]:
     return {"first_name": person["first_name"], "last_name": person["last_name"], "email": person["email"]}
 
 
+def _profile_specs(login: DemoLogin) -> list[ProfileSpec]:
+    """The profiles the login acts in: one per record it names, and the staff profile its roles act with."""
+    specs = [ProfileSpec(kind=kind, target=_record(kind, identifier)) for kind, identifier in login.profiles]
+    return specs + [ProfileSpec(kind=ProfileKind.STAFF)] if login.roles else specs
+
+
 def _login_create(login: DemoLogin) -> User:
     return account_create(
         actor=None,
         username=login.username or None,
         password=login.password,
-        profiles=[ProfileSpec(kind=kind, target=_record(kind, identifier)) for kind, identifier in login.profiles],
+        profiles=_profile_specs(login),
         staff_roles=login.roles,
         must_change_password=False,
         **_identity(login),
     )
 
 
+def _profiles_complete(login: DemoLogin, username: str) -> int:
+    """Add the profiles an existing login lacks (staff logins of demos built before they had one); return how
+    many."""
+    user = User.objects.get(username=username)
+    held = set(user.profiles.values_list("kind", flat=True))
+    missing = [spec for spec in _profile_specs(login) if spec.kind not in held]
+    for spec in missing:
+        profile_add(actor=None, user=user, spec=spec)
+    return len(missing)
+
+
 def logins_ensure() -> int:
-    """Create the demo logins that do not exist yet, ready to use (e-mail confirmed); return how many."""
-    created = [_login_create(login) for login in demo_logins() if _username(login) is None]
+    """Create the demo logins that do not exist yet, ready to use (e-mail confirmed), and complete the profiles of
+    those that do; return how many logins were created."""
+    created = []
+    for login in demo_logins():
+        username = _username(login)
+        if username is None:
+            created.append(_login_create(login))
+        else:
+            _profiles_complete(login, username)
     User.objects.filter(pk__in=[user.pk for user in created]).update(email_confirmed_at=timezone.now())
     return len(created)
 

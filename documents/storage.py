@@ -35,6 +35,10 @@ CHUNK_SIZE = 64 * 1024
 _LENGTH = struct.Struct(">I")
 
 
+class StorageUnavailable(OSError):
+    """The storage refused a write (read-only, full, unreachable): an outage, answered 503; nothing partial is kept."""
+
+
 class CorruptedFileError(ValueError):
     """The stored bytes are not in the encrypted format (no header, or a truncated frame)."""
 
@@ -177,7 +181,18 @@ class EncryptedStorage(Storage):
 
     def _save(self, name: str, content: File) -> str:
         tokens = (crypto.encrypt(chunk) for chunk in _plaintext_chunks(content))
-        return self.backend.save(name, File(_reader(_framed(tokens))))
+        try:
+            return self.backend.save(name, File(_reader(_framed(tokens))))
+        except OSError as error:
+            self._discard_partial(name)
+            raise StorageUnavailable(error.errno, f"The document storage refused a write: {error.strerror}") from error
+
+    def _discard_partial(self, name: str) -> None:
+        """A write cut short (full disk) leaves a truncated file: remove it rather than leave it for the sweeper."""
+        try:
+            self.backend.delete(name)
+        except OSError:
+            return
 
     def _open(self, name: str, mode: str = "rb") -> File:
         """Open for reading; a missing or foreign file fails here, not at the first read."""

@@ -21,6 +21,7 @@ from core.identifiers import normalise_iban
 from demarches.fields import MultipleFileField
 from demarches.kind_forms import payload_from
 from people.services import Address
+from people.validators import validate_person_name
 
 FORBIDDEN_CHARACTERS = set("<>{}") | {chr(code) for code in range(32)}
 
@@ -43,6 +44,11 @@ def not_before_1900(value: date | None) -> None:
 
 def text_field(label: str, max_length: int, *, required: bool = True, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, max_length=max_length, required=required, validators=[plain_text], **kwargs)
+
+
+def name_field(label: str, *, required: bool = True) -> forms.CharField:
+    """A person's name: letters only, checked as the services check it (no markup, no formula)."""
+    return forms.CharField(label=label, max_length=80, required=required, validators=[plain_text, validate_person_name])
 
 
 def date_field(label: str, **kwargs: Any) -> forms.DateField:

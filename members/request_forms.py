@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from demarches.fields import MultipleFileField
 from members import request_kinds as kinds
-from members.forms import IdempotentForm, date_field, not_before_1900, not_in_future, text_field
+from members.forms import IdempotentForm, date_field, name_field, not_before_1900, not_in_future
 from people.models import Person
 
 
@@ -58,8 +58,8 @@ class BeneficiaryRemoveRequestForm(IdempotentForm, kinds.BeneficiaryRemoveForm):
 
 
 class NamedBeneficiaryForm(forms.Form):
-    last_name = text_field(_("Surname"), 80)
-    first_name = text_field(_("First name"), 80)
+    last_name = name_field(_("Surname"))
+    first_name = name_field(_("First name"))
     birth_date = date_field(_("Date of birth"), validators=[not_in_future, not_before_1900])
     share = forms.DecimalField(
         label=_("Share (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100")

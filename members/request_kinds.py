@@ -34,7 +34,16 @@ from demarches.fields import ScopedRecordField, validate_no_markup
 from demarches.kinds import RequestKind, register
 from members import selectors, services
 from members.choices import ADDABLE_ROLES, ClauseType, RemovalReason
-from members.forms import add_errors, country_field, date_field, not_before_1900, not_in_future, plain_text, text_field
+from members.forms import (
+    add_errors,
+    country_field,
+    date_field,
+    name_field,
+    not_before_1900,
+    not_in_future,
+    plain_text,
+    text_field,
+)
 from people.choices import Civility
 from people.models import Person
 from people.services import person_create, reference_salary_set
@@ -67,9 +76,9 @@ class CivilStatusChangeForm(forms.Form):
     civility = forms.ChoiceField(
         label=pgettext_lazy("civility", "Title"), choices=[("", "—"), *Civility.choices], required=False
     )
-    last_name = text_field(_("Surname"), 80)
-    birth_name = text_field(_("Birth name"), 80, required=False)
-    first_name = text_field(_("First name"), 80)
+    last_name = name_field(_("Surname"))
+    birth_name = name_field(_("Birth name"), required=False)
+    first_name = name_field(_("First name"))
     birth_date = date_field(_("Date of birth"), validators=[not_in_future, not_before_1900])
     nationality = country_field(_("Nationality"))
 
@@ -140,8 +149,8 @@ class BeneficiaryAddForm(ProfileScopedForm):
         scope=_subscriber_contracts,
         label_of=_contract_label,
     )
-    last_name = text_field(_("Surname"), 80)
-    first_name = text_field(_("First name"), 80)
+    last_name = name_field(_("Surname"))
+    first_name = name_field(_("First name"))
     birth_date = date_field(_("Date of birth"), validators=[not_in_future, not_before_1900])
     role = forms.ChoiceField(
         label=_("Relationship"), choices=[(role, AffiliationRole(role).label) for role in ADDABLE_ROLES]

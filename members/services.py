@@ -35,6 +35,7 @@ from members.tokens import PendingEmailChange, unsubscribe_payload
 from people import selectors as people_selectors
 from people.models import BankAccount, Person
 from people.services import Address, bank_account_add, nir_clean
+from people.validators import NAME_FIELDS, person_names_check
 
 CONTACT_FIELDS = ("address_line1", "address_line2", "postal_code", "city", "country", "phone")
 CIVIL_STATUS_FIELDS = ("civility", "last_name", "birth_name", "first_name", "birth_date", "nationality")
@@ -219,6 +220,7 @@ def person_civil_status_update(*, actor: User | None, person: Person, values: di
             raise field_error(
                 "birth_date", _("The date of birth does not match the social security number."), code="nir_mismatch"
             ) from exc
+    person_names_check(**{name: getattr(person, name) for name in NAME_FIELDS})
     validate_row(person)
     changed = _changed(person, before, CIVIL_STATUS_FIELDS)
     if changed:

@@ -1,6 +1,7 @@
 """Step-up authentication (SECURITY.md): the password asked again before an IBAN or email change.
 
-Wrong answers are counted per login, so a stolen session cannot be used to guess the password.
+Wrong answers are counted per login, so a stolen session cannot be used to guess the password, and as failed logins
+of the account (``accounts.throttling.password_recheck``): the delays and the lock of the login form apply.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.throttling import password_recheck
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 3600
@@ -28,7 +30,7 @@ def password_confirm(user: User, password: str) -> None:
         raise ValidationError(
             {"password": ValidationError(_("Too many wrong passwords. Try again in an hour."), code="throttled")}
         )
-    if not password or not user.check_password(password):
+    if not password_recheck(user=user, password=password):
         cache.add(key, 0, WINDOW_SECONDS)
         try:
             cache.incr(key)

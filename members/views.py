@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.decorators import profile_required
+from accounts.forms import LanguageForm
 from core.identifiers import mask_iban
 from demarches import kinds as request_registry
 from members import request_forms, selectors, services, stepup
@@ -310,7 +311,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
     ):
         messages.success(request, _("Your preferences are saved."))
         return redirect("members:preferences")
-    context = {"form": form, "states": states, "history": selectors.preference_history(request.user)}
+    context = {
+        "form": form,
+        "states": states,
+        "history": selectors.preference_history(request.user),
+        "language_form": LanguageForm(initial={"language": request.user.language}),
+    }
     return render(request, "members/preferences.html", context)
 
 

@@ -8,8 +8,10 @@ one stops the program with a clear message instead of a made-up default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -111,3 +113,37 @@ def email_settings(url: str, var_dir: Path) -> dict[str, object]:
             "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
         }
     raise ConfigError(f"EMAIL_URL scheme {parsed.scheme!r} is not supported (smtp, smtps, file, console).")
+
+
+def portal_url(environ: Mapping[str, str], production: bool) -> str:
+    """The portal's public address, the start of every link in emails (no trailing slash).
+
+    ``PORTAL_URL`` when set; otherwise the address ``make run`` serves, ``http://127.0.0.1:$PORT``
+    (``PORT`` defaults to 8000), so that ``PORT=8765 make run`` mails links that open.
+    Production must name it, over HTTPS: a guessed address would mail dead links.
+    """
+    url = environ.get("PORTAL_URL", "").strip().rstrip("/")
+    if not url:
+        if production:
+            raise ConfigError("PORTAL_URL is required when DJANGO_ENV=production (e.g. https://portal.example.fr).")
+        port = environ.get("PORT", "").strip() or "8000"
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"PORT must be a port number (1-65535), not {port!r}.")
+        return f"http://127.0.0.1:{int(port)}"
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname or parsed.path or parsed.query:
+        raise ConfigError(f"PORTAL_URL must be a site address such as https://portal.example.fr, not {url!r}.")
+    if production and parsed.scheme != "https":
+        raise ConfigError("PORTAL_URL must start with https:// when DJANGO_ENV=production.")
+    return url
+
+
+def trusted_proxies() -> list[str]:
+    """``TRUSTED_PROXIES``: the reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed."""
+    proxies = env_list("TRUSTED_PROXIES", [])
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise ConfigError(f"TRUSTED_PROXIES must list IP addresses or CIDR ranges, not {proxy!r}.") from exc
+    return proxies

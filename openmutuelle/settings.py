@@ -20,7 +20,9 @@ from openmutuelle.config import (
     env_bool,
     env_int,
     env_list,
+    portal_url,
     secret_key,
+    trusted_proxies,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +41,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is required when DJANGO_ENV=production (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of the portal: only their X-Forwarded-For is read (core.middleware.client_ip).
+TRUSTED_PROXIES = trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The portal's own apps, in dependency order (a later app may import an earlier one).
     "core",
+    "outbox",
     "audit",
     "jobs",
     "documents",
@@ -87,11 +92,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateAnswersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,7 +141,14 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 }
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # 0: one connection per request, safe under any server (threads included). With gunicorn *sync* workers,
+    # DB_CONN_MAX_AGE=60 reuses one connection per worker; never with threads (each keeps its own). A kept
+    # connection is checked before reuse (CONN_HEALTH_CHECKS), so a restarted database costs no failed request.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # a SQLite file named by URL (task workers in tests)
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
@@ -152,6 +166,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL and not env_bool("ALLOW_LOCAL_CACHE", default=False):
+    raise ConfigError(
+        "REDIS_URL is required when DJANGO_ENV=production: throttling and sessions must be shared by every worker "
+        "(ALLOW_LOCAL_CACHE=1 only for a single-process deployment)."
+    )
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -191,14 +210,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 TEMPORARY_PASSWORD_HOURS = 24
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
-PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+PORTAL_URL = portal_url(os.environ, PRODUCTION)  # the start of every link in emails
 # Throttling (SECURITY.md): a delay from the 5th consecutive failure, doubling; a lock at the 10th,
 # lifted by staff or after 24 hours. Locked and wrong-password answers are identical.
 LOGIN_DELAY_AFTER_FAILURES = 5
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 24  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 LOGIN_FAILURES_PER_ADDRESS_HOUR = env_int("LOGIN_FAILURES_PER_ADDRESS_HOUR", 50)
+LOGIN_FAILURES_PER_ADDRESS_HOUR_HARD = env_int("LOGIN_FAILURES_PER_ADDRESS_HOUR_HARD", 200)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-address throttling is ours: see accounts/throttling.py
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
@@ -241,13 +262,22 @@ STORAGES = {
 }
 # The storage the encrypted bytes go to: a local folder by default, S3 at scale.
 DOCUMENTS_BACKEND_STORAGE = os.environ.get("DOCUMENTS_BACKEND_STORAGE", "django.core.files.storage.FileSystemStorage")
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are never spooled to a named plaintext file: in memory up to the largest per-file limit (10 MB: claims
+# and requests), beyond (several files at once) in an unlinked temporary file a killed worker cannot leave behind.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "core.uploadhandlers.UnlinkedTemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the form fields, files excluded
+DATA_UPLOAD_MAX_NUMBER_FILES = 50  # a claim: 10 care items x 5 documents
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Email ----------------------------------------------------------------------------
 globals().update(email_settings(os.environ.get("EMAIL_URL", ""), VAR_DIR))
+# Seconds for each connect / send to the mail server: a hanging server fails the sending task (retried), never a page.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenMutuelle <ne-pas-repondre@openmutuelle.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -312,6 +342,10 @@ PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
 PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or None
 CLAIM_MAX_TOTAL_EUR = env_int("CLAIM_MAX_TOTAL_EUR", 500)  # online claims: bills under this total (seed 002)
 AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", VAR_DIR / "audit-head.log"))
+# /healthz/details (database, storage, tasks) answers only with "Authorization: Bearer <HEALTHZ_TOKEN>".
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
+    raise ConfigError("HEALTHZ_TOKEN must be at least 32 random characters (or unset: no detailed health page).")
 # API rate limits (SPEC X9): per login when authenticated, per client address otherwise.
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "30/m")

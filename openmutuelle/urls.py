@@ -2,10 +2,11 @@
 
 from django.urls import include, path
 
+from accounts.views import language_switch
 from api.api import api
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_switch, name="set_language"),  # Django's, and the account's language too
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("twofactor.urls")),

@@ -26,6 +26,7 @@ from core.validation import check_format, field_error, validate_row
 from people.choices import Sex
 from people.models import Agent, BankAccount, Company, Person, ReferenceSalary
 from people.selectors import current_bank_account
+from people.validators import person_names_check
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -99,6 +100,7 @@ def person_create(
     address: Address | None = None,
 ) -> Person:
     """Record an insured person: a holder or employee (with a membership number) or a dependant (without)."""
+    person_names_check(last_name=last_name, first_name=first_name, birth_name=birth_name)
     if membership_number:
         check_format(
             membership_number,

@@ -16,7 +16,7 @@ def notify(request, step: str) -> None:
     """Send after the commit, to the login's address as it is now; nothing when the login has none."""
     if step not in STEPS or not request.user.email:
         return
-    email, language = request.user.email, request.language or request.user.language
+    email, language = request.user.email, request.user.language  # the account's language now (SPEC A12)
     with translation.override(language):
         context = {
             "first_name": request.user.first_name,

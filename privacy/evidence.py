@@ -3,15 +3,12 @@ itself an event of the trail; the evidence extract carries the SHA-256 of what i
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
-from django.utils.http import content_disposition_header
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -83,29 +80,6 @@ def batches(events: QuerySet[AuditEvent], size: int = 500) -> Iterator[list[Audi
             batch = []
     if batch:
         yield batch
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(header: list[str], rows: Iterable[list[str]], filename: str) -> StreamingHttpResponse:
-    """A private CSV download written row by row (with the BOM spreadsheets need for UTF-8)."""
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow([_safe_cell(cell) for cell in row]) for row in rows)
-    content = (part for chunk in (("\ufeff", writer.writerow(header)), lines) for part in chunk)
-    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _safe_cell(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading quote (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def selection_digest(pairs: Iterable[tuple[int, str]]) -> str:

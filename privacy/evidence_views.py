@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_role_required
 from contracts.pdf import attachment_response
+from core.exports import csv_response
 from privacy import audience as audience_counter
 from privacy import evidence, pdf, selectors
 from privacy.forms import AccessLogFilterForm, EvidenceFilterForm
@@ -88,7 +89,7 @@ def accesses_csv(request: HttpRequest) -> StreamingHttpResponse:
         for event in batch
     )
     header = ["event", "occurred_at", "staff", "reason", "target_type", "target_id", "person", "rows_shown", "ip"]
-    return evidence.csv_response(header, rows, "staff-accesses.csv")
+    return csv_response(header, rows, "staff-accesses.csv")
 
 
 # --- B6: the evidence trail ------------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def evidence_csv(request: HttpRequest) -> StreamingHttpResponse:
         actor=request.user, kind="evidence_csv", count=len(pairs), filters=_used(data), digest=digest
     )
     rows = (evidence.event_row(event) for event in events.iterator(chunk_size=500))
-    return evidence.csv_response(evidence.EVIDENCE_COLUMNS, rows, "audit-trail.csv")
+    return csv_response(evidence.EVIDENCE_COLUMNS, rows, "audit-trail.csv")
 
 
 @privacy_staff

@@ -198,9 +198,11 @@ def export_blocks(document: dict) -> list[dict]:
 
 
 def export_pdf(*, request, document: dict) -> bytes:
-    with translation.override(request.language):  # the blocks' titles and values are words, made here
+    """The export in the requester's language as it is when the export is built (SPEC A12)."""
+    language = request.user.language
+    with translation.override(language):  # the blocks' titles and values are words, made here
         context = {"request": request, "reference": request.reference, "blocks": export_blocks(document)}
-    return render_pdf("privacy/pdf/export.html", context, language=request.language)
+    return render_pdf("privacy/pdf/export.html", context, language=language)
 
 
 def evidence_pdf(*, events: list, verification, digest: str, filters: dict, language: str, reference: str) -> bytes:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import record
 from core.validation import field_error, validate_row
 from demarches import uploads
+from documents.transactional import StoredFiles
 from professionals import emails, selectors, throttling
 from professionals.choices import (
     PAYABLE,
@@ -269,7 +270,6 @@ def _checked(attachment: UploadedFile | None) -> uploads.CheckedFile | None:
         raise ValidationError({"attachment": error.error_list}) from error
 
 
-@transaction.atomic
 def message_send(
     *,
     actor: Profile,
@@ -278,7 +278,21 @@ def message_send(
     attachment: UploadedFile | None = None,
     idempotency_key: str | None = None,
 ) -> ContactMessage:
-    """A professional writes to the insurer; the same key sent twice (double click) gives back the first message."""
+    """A professional writes to the insurer; the same key sent twice (double click) gives back the first message.
+
+    The attachment is removed if the message does not commit, never once it has."""
+    with StoredFiles() as stored, stored.atomic():
+        return _message_create(
+            actor=actor,
+            subject=subject,
+            body=body,
+            attachment=attachment,
+            idempotency_key=idempotency_key,
+            stored=stored,
+        )
+
+
+def _message_create(*, actor, subject, body, attachment, idempotency_key, stored: StoredFiles) -> ContactMessage:
     professional = selectors.professional_of(actor)
     if professional is None:
         raise PermissionError("only a professional writes from its space")
@@ -301,15 +315,10 @@ def message_send(
         message.attachment_name = "pending"
     validate_row(message)
     if checked is not None:
-        message.attachment_name = uploads.store(checked, folder="professionals")
-    try:
-        message.save()
-        data = {"subject": message.subject, "attachment": bool(checked)}
-        record(actor=actor.user, action="pro_message.sent", target=message, data=data, profile=actor.kind)
-    except Exception:
-        if checked is not None:  # no orphan file for a message that was not recorded
-            uploads.discard([message.attachment_name])
-        raise
+        message.attachment_name = stored.add(uploads.store(checked, folder="professionals"))
+    message.save()
+    data = {"subject": message.subject, "attachment": bool(checked)}
+    record(actor=actor.user, action="pro_message.sent", target=message, data=data, profile=actor.kind)
     return message
 
 

@@ -16,6 +16,7 @@ class MatchState(models.TextChoices):
     MATCHED = "matched", _("Every detail matches a record")
     MISMATCH = "mismatch", _("Number known, other details differ")
     REVIEW = "review", _("Details match; the record needs a manual check")
+    BY_POST = "by_post", _("Details match; the email is not the one on file: activation code sent by post")
     HAS_ACCOUNT = "has_account", _("The record already has an account")
     UNKNOWN = "unknown", _("Number unknown")
 
@@ -37,3 +38,12 @@ class ClosureStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+
+
+class LetterStatus(models.TextChoices):
+    """to_post → posted → used; an open letter (to post or posted) may also be used or cancelled."""
+
+    TO_POST = "to_post", _("To post")
+    POSTED = "posted", _("Posted")
+    USED = "used", _("Used")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -75,7 +75,13 @@ class RegistrationForm(forms.Form):
     password_inputs = ("first_name", "last_name", "responsible_first_name", "responsible_last_name")
 
     email = forms.EmailField(
-        label=_("Email address"), max_length=254, widget=forms.EmailInput({"autocomplete": "email"})
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput({"autocomplete": "email"}),
+        help_text=_(
+            "The address we have on file for you. If it is another one, or if we have none, we send an "
+            "activation code by post to your postal address instead."
+        ),
     )
     password1 = forms.CharField(
         label=_("Password (optional)"),
@@ -299,6 +305,51 @@ class ProfessionalRegistrationForm(RegistrationForm):
     def details(self) -> dict[str, str]:
         data = self.cleaned_data
         return {"identifier_type": data["identifier_type"], "agreement_number": data["agreement_number"]}
+
+
+class ActivationForm(forms.Form):
+    """The code of an activation letter, with the number it names, the login's email and its password."""
+
+    number = forms.CharField(
+        label=_("Membership number or professional identifier"),
+        max_length=20,
+        help_text=_("As written on the letter."),
+    )
+    code = forms.CharField(
+        label=_("Activation code"),
+        max_length=20,
+        help_text=_("The 12 characters printed on the letter, for example ABCD-EFGH-JKLM."),
+        widget=forms.TextInput({"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address of the account"), max_length=254, widget=forms.EmailInput({"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters, hard to guess: a few unrelated words work well."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second:
+            if first != second:
+                self.add_error("password2", _("The two passwords are different."))
+            else:
+                try:
+                    password_validation.validate_password(first, User(email=cleaned.get("email", "")))
+                except ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned
 
 
 FORMS: dict[str, type[RegistrationForm]] = {

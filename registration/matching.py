@@ -1,13 +1,13 @@
 """Comparing a registration with the insurer's records (SPEC A1).
 
 Numbers and dates must be equal; names are compared without case, accents, hyphens or
-apostrophes ("Élodie D'Arc-Dupré" = "elodie d arc dupre"). Only a full match of a record
-that has no account yet is validated at once; anything else goes to staff.
-
-Because credentials are sent to the address typed in the form, the profiles identified by
-public facts (a company's name and SIRET, a professional's RPPS) must also give the email
-address on file when the record has one, and an agent, identified by its number alone,
-always must. Deceased or confidential persons are always checked by staff.
+apostrophes ("Élodie D'Arc-Dupré" = "elodie d arc dupre"). The facts typed (membership
+number, names, birth date, SIRET, RPPS and agreement number) are seen by others — company
+correspondents, agents, professionals, relatives — so they are never a credential on their
+own: a login opens at once only when the email typed is the one on file for that record;
+when it differs, or there is none, an activation code goes by post to the address on file
+(``BY_POST``); without a postal address either, staff check (``REVIEW``). Deceased or
+confidential persons are always checked by staff.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def has_account(kind: str, record: models.Model) -> bool:
 
 
 def match(submission: Submission) -> Match:
-    """How the submission compares with the records: decides between immediate validation and the queue."""
+    """How the submission compares with the records: decides between an account now, a letter, and staff."""
     record = record_for_number(submission.kind, submission.number, submission.details)
     if record is None:
         return Match(MatchState.UNKNOWN)
@@ -93,7 +93,20 @@ def match(submission: Submission) -> Match:
         return Match(MatchState.REVIEW, record)
     if has_account(submission.kind, record):
         return Match(MatchState.HAS_ACCOUNT, record)
-    return Match(MatchState.MATCHED, record)
+    if email_on_file(record) and email_on_file(record) == submission.email.strip().lower():
+        return Match(MatchState.MATCHED, record)
+    if has_postal_address(record):
+        return Match(MatchState.BY_POST, record)
+    return Match(MatchState.REVIEW, record)
+
+
+def email_on_file(record: models.Model) -> str:
+    """The record's email as the insurer holds it, lower-cased ("" when there is none)."""
+    return (getattr(record, "email", "") or "").strip().lower()
+
+
+def has_postal_address(record: models.Model) -> bool:
+    return bool(record.address_line1.strip() and (record.postal_code.strip() or record.city.strip()))
 
 
 def _details_match(submission: Submission, record: models.Model) -> bool:
@@ -112,16 +125,13 @@ def _details_match(submission: Submission, record: models.Model) -> bool:
         )
     if submission.kind == ProfileKind.PROFESSIONAL:
         return agreement_in_force(record, details.get("agreement_number", "")) is not None
-    return True  # an agent is identified by its number; the email check follows
+    return True  # an agent is identified by its number; the channel on file does the rest
 
 
 def _safe_to_validate(submission: Submission, record: models.Model) -> bool:
     if submission.kind == ProfileKind.MEMBER:
         return record.death_date is None and not record.is_confidential
-    on_file = (getattr(record, "email", "") or "").strip().lower()
-    if submission.kind == ProfileKind.AGENT and not on_file:
-        return False
-    return not on_file or on_file == submission.email.strip().lower()
+    return True
 
 
 def agreement_in_force(professional: HealthProfessional, number: str, on: date | None = None) -> TPAgreement | None:

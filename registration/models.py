@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, ProfileKind
+from core.fields import EncryptedTextField
 from core.models import PublicModel
-from registration.choices import ClosureKind, ClosureStatus, MatchState, RegistrationStatus
+from registration.choices import ClosureKind, ClosureStatus, LetterStatus, MatchState, RegistrationStatus
 
 REGISTRABLE_KINDS = [ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT, ProfileKind.PROFESSIONAL]
 
@@ -119,3 +120,39 @@ class AccountClosureRequest(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+OPEN_LETTER = [LetterStatus.TO_POST, LetterStatus.POSTED]
+
+
+class ActivationLetter(PublicModel):
+    """An activation code sent by post to the address on file, when the email typed is not the one on file.
+
+    The code finishes a registration at /register/activate/ with the number it names: once, before it
+    expires. It is kept encrypted (staff print the letter from it) and wiped once used or cancelled.
+    One letter at most is open per record, so repeated registrations cannot multiply letters.
+    """
+
+    registration = models.OneToOneField(
+        RegistrationRequest, on_delete=models.PROTECT, related_name="letter", verbose_name=_("registration")
+    )
+    code = EncryptedTextField(_("activation code"), blank=True)
+    addressee = models.CharField(_("addressee"), max_length=200)
+    address_lines = models.JSONField(_("postal address"), default=list)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FR)
+    status = models.CharField(_("status"), max_length=16, choices=LetterStatus.choices, default=LetterStatus.TO_POST)
+    expires_at = models.DateTimeField(_("expires at"))
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation letter")
+        verbose_name_plural = _("activation letters")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="letter_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.addressee} ({self.get_status_display()})"

@@ -12,17 +12,18 @@ from accounts.choices import ProfileKind
 from accounts.models import Profile
 from people.models import Agent, Company, Person
 from providers.models import HealthProfessional, TPAgreement
-from registration.choices import ClosureStatus, RegistrationStatus
+from registration.choices import ClosureStatus, LetterStatus, MatchState, RegistrationStatus
 from registration.matching import TARGET_FIELD, normalise_name, record_for_number
-from registration.models import AccountClosureRequest, RegistrationRequest
+from registration.models import AccountClosureRequest, ActivationLetter, RegistrationRequest
 
 MAX_CANDIDATES = 10
 
 
 def registration_queue() -> QuerySet[RegistrationRequest]:
-    """Pending registrations, oldest first, with the records they were compared with."""
+    """Pending registrations staff decide on, oldest first, with the records they were compared with."""
     return (
         RegistrationRequest.objects.filter(status=RegistrationStatus.PENDING)
+        .exclude(match=MatchState.BY_POST)  # those wait for the code of their letter (letter_queue)
         .select_related("person", "company", "agent", "professional")
         .order_by("created_at", "pk")
     )
@@ -173,3 +174,20 @@ def closure_queue() -> QuerySet[AccountClosureRequest]:
 
 def closure_get(*, public_id) -> AccountClosureRequest | None:
     return AccountClosureRequest.objects.select_related("user", "decided_by").filter(public_id=public_id).first()
+
+
+# --- Activation letters ---------------------------------------------------------------------
+
+
+def letter_queue() -> QuerySet[ActivationLetter]:
+    """Letters to print and post, oldest first."""
+    return ActivationLetter.objects.filter(status=LetterStatus.TO_POST).select_related("registration")
+
+
+def letters_recent() -> QuerySet[ActivationLetter]:
+    """Every letter, newest first: what was posted, used or cancelled."""
+    return ActivationLetter.objects.select_related("registration", "posted_by").order_by("-created_at", "-pk")
+
+
+def letter_get(*, public_id) -> ActivationLetter | None:
+    return ActivationLetter.objects.select_related("registration").filter(public_id=public_id).first()

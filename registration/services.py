@@ -1,13 +1,18 @@
 """State changes of registrations (SPEC A1, A2) and of account closure requests (A9).
 
-Every registration is stored and audited. A full match of a record without an account
-opens the login at once and sends the credentials in two separate emails; everything
-else waits for staff. The applicant sees the same page in every case.
+Every registration is stored and audited, and the applicant sees the same page in every case.
+The facts typed are seen by others (SECURITY.md, identity proofs), so a secret only ever goes to
+a channel the insurer already holds: a full match whose email is the one on file opens the login
+at once, credentials to that address; a full match with another email (or none on file) queues an
+activation-code letter to the postal address on file, and the email on file is told; anything else
+waits for staff. Nothing usable ever goes to an address the insurer did not already hold.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -15,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, ProfileKind
@@ -24,19 +30,36 @@ from accounts.services import ProfileSpec, account_create, temporary_password_is
 from audit.services import record
 from core.mail import send_templated_email
 from registration import throttling
-from registration.choices import ClosureKind, ClosureStatus, MatchState, RegistrationStatus
-from registration.matching import RECORD_MODEL, TARGET_FIELD, Match, Submission, has_account, match
-from registration.models import AccountClosureRequest, RegistrationRequest
+from registration.choices import ClosureKind, ClosureStatus, LetterStatus, MatchState, RegistrationStatus
+from registration.matching import (
+    RECORD_MODEL,
+    TARGET_FIELD,
+    Match,
+    Submission,
+    email_on_file,
+    has_account,
+    match,
+)
+from registration.models import OPEN_LETTER, AccountClosureRequest, ActivationLetter, RegistrationRequest
 
 logger = logging.getLogger(__name__)
 
+LETTER_LIFETIME = timedelta(days=30)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper and typed again
+CODE_LENGTH = 12  # 60 bits
+
 
 def registration_submit(*, actor, submission: Submission, ip: str | None, language: str) -> RegistrationRequest | None:
-    """Register a request from the public form; None when the rate limit swallowed it (same answer)."""
-    if not throttling.registration_allowed(ip=ip, number=submission.number):
-        logger.warning("Registration refused by the rate limit (kind %s).", submission.kind)
-        return None
-    return _registration_store(actor=actor, submission=submission, ip=ip, language=_language(language))
+    """Register a request from the public form; None when a rate limit swallowed it (same answer).
+
+    The counters (per address, per typed email) move at every attempt, but never refuse the one submission
+    whose facts match and whose email is the one on file: spending them cannot keep the real person out.
+    """
+    within_limits = throttling.registration_allowed(ip=ip, email=submission.email)
+    language = _language(language)
+    return _registration_store(
+        actor=actor, submission=submission, ip=ip, language=language, within_limits=within_limits
+    )
 
 
 def _language(language: str) -> str:
@@ -45,10 +68,18 @@ def _language(language: str) -> str:
 
 
 @transaction.atomic
-def _registration_store(*, actor, submission: Submission, ip: str | None, language: str) -> RegistrationRequest:
+def _registration_store(
+    *, actor, submission: Submission, ip: str | None, language: str, within_limits: bool
+) -> RegistrationRequest | None:
     found = match(submission)
-    if found.state == MatchState.MATCHED and _locked_has_account(submission.kind, found.record):
+    if found.state in {MatchState.MATCHED, MatchState.BY_POST} and _locked_has_account(submission.kind, found.record):
         found = Match(MatchState.HAS_ACCOUNT, found.record)  # a concurrent registration won
+    if found.state in {MatchState.MISMATCH, MatchState.UNKNOWN}:
+        # Details that do not match count per number too (guessing a birth date), never against a full match.
+        within_limits = throttling.near_miss_allowed(number=submission.number) and within_limits
+    if not within_limits and found.state != MatchState.MATCHED:
+        logger.warning("Registration refused by the rate limit (kind %s).", submission.kind)
+        return None
     duplicate = _duplicate_of(submission, found.state)
     if duplicate is not None:
         return duplicate
@@ -65,7 +96,7 @@ def _registration_store(*, actor, submission: Submission, ip: str | None, langua
     )
     if found.record is not None:
         setattr(registration, TARGET_FIELD[submission.kind], found.record)
-    if found.state != MatchState.MATCHED and submission.password:
+    if found.state not in {MatchState.MATCHED, MatchState.BY_POST} and submission.password:
         registration.password_hash = make_password(submission.password)
     registration.full_clean()
     registration.save()
@@ -73,6 +104,10 @@ def _registration_store(*, actor, submission: Submission, ip: str | None, langua
     record(actor=actor, action="registration.submitted", target=registration, data=data)
     if found.state == MatchState.MATCHED:
         _validate(actor=None, registration=registration, target=found.record, password=submission.password)
+    elif found.state == MatchState.BY_POST:
+        _letter_queue(registration=registration, target=found.record)
+    if found.state in {MatchState.BY_POST, MatchState.HAS_ACCOUNT}:
+        _tell_on_file(registration=registration, target=found.record)
     return registration
 
 
@@ -96,13 +131,23 @@ def _locked_has_account(kind: str, target: models.Model) -> bool:
     return has_account(kind, target)
 
 
-def _validate(*, actor: User | None, registration: RegistrationRequest, target: models.Model, password: str = ""):
-    """Open the login for ``target``, mark the request validated and send the credentials (A2)."""
+def _validate(
+    *,
+    actor: User | None,
+    registration: RegistrationRequest,
+    target: models.Model,
+    password: str = "",
+    email: str = "",
+) -> User:
+    """Open the login for ``target``, mark the request validated and send the credentials (A2).
+
+    ``email`` is the login's address when it is not the one of the request (an activation letter's holder).
+    """
     first_name, last_name = _names(registration, target)
     generated = not password and not registration.password_hash
     user = account_create(
         actor=actor,
-        email=registration.email,
+        email=email or registration.email,
         first_name=first_name,
         last_name=last_name,
         language=registration.language,
@@ -126,7 +171,10 @@ def _validate(*, actor: User | None, registration: RegistrationRequest, target: 
         data={"user": user.username},
         profile="staff" if actor else "",
     )
+    _letters_cancel(kind=registration.kind, target=target)
     transaction.on_commit(lambda: _send_credentials(user, temporary))
+    if email_on_file(target) and email_on_file(target) != user.email.strip().lower():
+        _tell_on_file(registration=registration, target=target, state="activated" if email else "opened")
     return user
 
 
@@ -149,6 +197,7 @@ def _send_credentials(user: User, temporary_password: str) -> None:
             "first_name": user.first_name,
             "username": user.username,
             "login_url": settings.PORTAL_URL + reverse("accounts:login"),
+            "temporary": bool(temporary_password),
         },
         language=user.language,
     )
@@ -159,6 +208,109 @@ def _send_credentials(user: User, temporary_password: str) -> None:
             context={"first_name": user.first_name, "password": temporary_password},
             language=user.language,
         )
+
+
+def _tell_on_file(*, registration: RegistrationRequest, target: models.Model, state: str = "") -> None:
+    """The email on file hears of every registration made for its record (a few a day at most)."""
+    to = (getattr(target, "email", "") or "").strip()
+    if not to or not throttling.notice_allowed(kind=registration.kind, number=registration.number):
+        return
+    context = {"state": state or registration.match, "at": registration.created_at}
+    language = registration.language
+    transaction.on_commit(
+        lambda: send_templated_email(
+            to=[to], template="registration/emails/registration_notice", context=context, language=language
+        )
+    )
+
+
+# --- Activation letters ----------------------------------------------------------------------
+
+
+def _open_letters(*, kind: str, target: models.Model) -> models.QuerySet[ActivationLetter]:
+    return ActivationLetter.objects.filter(
+        status__in=OPEN_LETTER, expires_at__gt=timezone.now(), **{f"registration__{TARGET_FIELD[kind]}": target}
+    )
+
+
+def activation_code() -> str:
+    """Twelve random characters in three groups of four, easy to read on paper."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _normal_code(value: str) -> str:
+    return "".join(char for char in (value or "").upper() if char.isalnum())
+
+
+def _letter_queue(*, registration: RegistrationRequest, target: models.Model) -> ActivationLetter:
+    """Queue a letter to the postal address on file; a letter still open for this record is not repeated."""
+    already = _open_letters(kind=registration.kind, target=target).first()
+    if already is not None:
+        return already
+    letter = ActivationLetter(
+        registration=registration,
+        code=activation_code(),
+        addressee=getattr(target, "full_name", "") or target.name,
+        address_lines=target.address_lines,
+        language=registration.language,
+        expires_at=timezone.now() + LETTER_LIFETIME,
+    )
+    letter.save()  # every value is ours; the database checks the one-letter-per-registration key
+    record(actor=None, action="registration.letter_queued", target=letter, data={"kind": registration.kind})
+    return letter
+
+
+def _letters_cancel(*, kind: str, target: models.Model) -> None:
+    """Once a login acts for the record, its open letters can no longer open another."""
+    for letter in _open_letters(kind=kind, target=target).select_for_update():
+        letter.status, letter.code = LetterStatus.CANCELLED, ""
+        letter.save(update_fields=["status", "code", "updated_at"])
+        record(actor=None, action="registration.letter_cancelled", target=letter)
+
+
+@transaction.atomic
+def letter_mark_posted(*, actor: User, letter: ActivationLetter) -> ActivationLetter:
+    """Staff have put the printed letter in the post."""
+    letter = ActivationLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.TO_POST:
+        raise ValidationError(_("This letter is no longer waiting to be posted."), code="decided")
+    letter.status, letter.posted_at, letter.posted_by = LetterStatus.POSTED, timezone.now(), actor
+    letter.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
+    record(actor=actor, action="registration.letter_posted", target=letter, profile="staff")
+    return letter
+
+
+def registration_activate(*, number: str, code: str, email: str, password: str, ip: str | None) -> User | None:
+    """Finish a registration with the code of a letter; None for a wrong, used or expired code (one answer).
+
+    Tries are limited per address only: a 60-bit code cannot be guessed, and a per-number limit would let
+    anyone keep the letter's holder out by spending it.
+    """
+    number = "".join((number or "").split()).upper()
+    if not throttling.activation_allowed(ip=ip):
+        return None
+    return _activate(number=number, code=code, email=email, password=password)
+
+
+@transaction.atomic
+def _activate(*, number: str, code: str, email: str, password: str) -> User | None:
+    letter = (
+        ActivationLetter.objects.select_for_update()
+        .select_related("registration")
+        .filter(registration__number=number, status__in=OPEN_LETTER, expires_at__gt=timezone.now())
+        .first()
+    )
+    if letter is None or not constant_time_compare(_normal_code(code), _normal_code(letter.code)):
+        return None
+    registration = letter.registration
+    target = registration.record
+    if registration.status != RegistrationStatus.PENDING or _locked_has_account(registration.kind, target):
+        return None
+    letter.status, letter.used_at, letter.code = LetterStatus.USED, timezone.now(), ""
+    letter.save(update_fields=["status", "used_at", "code", "updated_at"])
+    record(actor=None, action="registration.letter_used", target=letter)
+    return _validate(actor=None, registration=registration, target=target, password=password, email=email)
 
 
 def _pending(model: type[models.Model], instance: models.Model, pending: str) -> models.Model:
@@ -187,6 +339,9 @@ def registration_refuse(*, actor: User, registration: RegistrationRequest, reaso
     """Staff turn a queued registration down; the applicant is told why by email."""
     registration = _pending(RegistrationRequest, registration, RegistrationStatus.PENDING)
     registration.status, registration.decision_reason = RegistrationStatus.REFUSED, reason
+    ActivationLetter.objects.filter(registration=registration, status__in=OPEN_LETTER).update(
+        status=LetterStatus.CANCELLED, code="", updated_at=timezone.now()
+    )
     registration.decided_by, registration.decided_at, registration.password_hash = actor, timezone.now(), ""
     registration.full_clean()
     registration.save()

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from content.selectors import maintenance_active
 from core.middleware import client_ip
 from registration import selectors, services
-from registration.forms import FORMS, ClosureRequestForm
+from registration.forms import FORMS, ActivationForm, ClosureRequestForm
 
 
 def _closed(request: HttpRequest) -> HttpResponse | None:
@@ -43,6 +43,28 @@ def register(request: HttpRequest, kind: str) -> HttpResponse:
         )
         return redirect("registration:received")
     return render(request, "registration/form.html", {"form": form, "kind": form_class.kind})
+
+
+@never_cache
+def activate(request: HttpRequest) -> HttpResponse:
+    """The code of an activation letter finishes the registration; one answer for every wrong code."""
+    closed = _closed(request)
+    if closed:
+        return closed
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.registration_activate(
+            number=data["number"],
+            code=data["code"],
+            email=data["email"],
+            password=data["password1"],
+            ip=client_ip(request),
+        )
+        if user is not None:
+            return render(request, "registration/activated.html", {"username": user.username})
+        form.add_error("code", _("This code is not valid for this number, has been used or has expired."))
+    return render(request, "registration/activate.html", {"form": form})
 
 
 def received(request: HttpRequest) -> HttpResponse:

@@ -28,6 +28,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.throttling import password_recheck
 from audit.services import record
 from core.mail import send_templated_email
 
@@ -270,7 +271,7 @@ def disable(*, user: User, password: str, code: str) -> Outcome:
     wait = wait_until(totp)
     if wait is not None:
         return _failed(user, Outcome(failure=Failure.THROTTLED, wait_until=wait, method=method), "disable")
-    if not user.check_password(password):
+    if not password_recheck(user=user, password=password):
         totp.throttle_increment()  # the form must not become an unthrottled password oracle
         late = totp.throttling_failure_count >= FLOOR_FAILURES
         outcome = Outcome(failure=Failure.WRONG_PASSWORD, wait_until=wait_until(totp) if late else None, method=method)

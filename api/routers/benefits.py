@@ -77,10 +77,18 @@ class CardBeneficiaryOut(Schema):
     birth_date: date
     role: str
 
+    @staticmethod
+    def resolve_role(obj) -> str:
+        return str(obj.role)  # a lazy label: worded in the request's language here
+
 
 class CardDomainOut(Schema):
     code: str = Field(description="PHAR, MED, LABO, RADL, AUXM, HOSP, OPTI, DENT, AUDI, TRSP.")
     coverage: str = Field(description='"100 %" (of the base, scheme included), "Flat rate", "Actual cost".')
+
+    @staticmethod
+    def resolve_coverage(obj) -> str:
+        return str(obj.coverage)
 
 
 class CardOut(Schema):

@@ -22,7 +22,7 @@ from pydantic import ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from api.errors import error_response
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, ValidationErrorOut, paged
+from api.schemas import CALL_ERRORS, OBJECT_ERRORS, ValidationErrorOut, multipart_body, paged
 from claims import conf, currency, eligibility, selectors, services, uploads
 from claims.eligibility import ItemInput, Problem
 from claims.explanations import explain
@@ -334,9 +334,47 @@ def claim_eligibility(request: HttpRequest, query: Query[EligibilityQuery]):
     }
 
 
+def _claim_body() -> dict:
+    """The multipart body of a claim as the OpenAPI document tells it: the form fields ninja parses, the items' JSON
+    schema and one binary part per document (``item{n}_doc{m}``, read by ``_files_by_item``)."""
+    items, documents = conf.get("CLAIM_MAX_ITEMS"), conf.get("CLAIM_MAX_DOCUMENTS_PER_ITEM")
+    example = [
+        {"care_date": "2026-01-15", "category": "T_GP", "practitioner": "Dr Martin", "country": "FR",
+         "amount": "30.00", "currency": "EUR"},
+    ]  # fmt: skip
+    parts = {
+        f"item{n}_doc{m}": {
+            "type": "string",
+            "format": "binary",
+            "description": f"Document {m} of item {n} (PDF, JPEG, PNG or HEIC): 1 to {documents} per item.",
+        }
+        for n in range(1, items + 1)
+        for m in range(1, documents + 1)
+    }
+    fields = {
+        "beneficiary": {"description": "The `id` of a beneficiary from `GET /api/claims/eligibility`."},
+        "items": {
+            "description": f"The care items, 1 to {items}, as a JSON list of objects with "
+            f"{', '.join(f'`{name}`' for name in ItemIn.model_fields)} (schema in `contentSchema`); the n-th item's "
+            "documents are the parts `item{n}_doc1`, `item{n}_doc2`…",
+            "contentMediaType": "application/json",
+            "contentSchema": {"type": "array", "minItems": 1, "maxItems": items, "items": ItemIn.model_json_schema()},
+            "example": json.dumps(example),
+        },
+        "accept_terms": {"description": "`true`: the claims service's terms are accepted (required)."},
+        "terms_version": {"description": "The version accepted (`terms_version` of the eligibility endpoint)."},
+    }
+    return multipart_body(
+        properties={**fields, **parts},
+        required=("beneficiary", "items", "item1_doc1"),
+        encoding={"items": {"contentType": "application/json"}},
+    )
+
+
 @router.post(
     "/claims",
     response={201: ClaimOut, 200: ClaimOut, 403: ValidationErrorOut, 503: ValidationErrorOut, **OBJECT_ERRORS},
+    openapi_extra=_claim_body(),
 )
 def claim_create(
     request: HttpRequest,
@@ -345,10 +383,10 @@ def claim_create(
     accept_terms: Form[bool] = False,
     terms_version: Form[str | None] = None,
 ):
-    """Submit a claim (multipart): `beneficiary` (an id from the eligibility endpoint), `items` (a JSON list of
-    {care_date, category, practitioner, country, amount, currency}), `accept_terms=true` (acceptance of the claims
-    service terms, recorded with their version) and 1 to 5 files per item named `item{n}_doc{m}` (PDF, JPEG, PNG,
-    HEIC). Send an `Idempotency-Key` header: the same key again returns the first claim with 200."""
+    """Submit a claim as `multipart/form-data`: `beneficiary` (an id from the eligibility endpoint), `items` (a JSON
+    list of {care_date, category, practitioner, country, amount, currency}), `accept_terms=true` (acceptance of the
+    claims service terms, recorded with their version) and 1 to 5 files per item, parts named `item{n}_doc{m}` (PDF,
+    JPEG, PNG, HEIC). Send an `Idempotency-Key` header: the same key again returns the first claim with 200."""
     profile, user = request.auth.profile, request.auth.user
     key = _idempotency_key(request)
     parsed = _parse_items(items)

@@ -197,7 +197,7 @@ def _rights_out(query: services.RightsQuery, answer: selectors.RightsAnswer | No
         valid_from=card.valid_from,
         valid_to=card.valid_to,
         people=[CoveredPersonOut(**person.__dict__) for person in answer.covered],
-        domains=[DomainOut(code=domain.code, coverage=domain.coverage) for domain in answer.domains],
+        domains=[DomainOut(code=domain.code, coverage=str(domain.coverage)) for domain in answer.domains],
         guarantees=[
             GuaranteeOut(
                 category=row.category, domain=row.line.category.tp_domain, cover=row.cover, ceilings=row.ceilings

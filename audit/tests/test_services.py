@@ -96,8 +96,8 @@ def test_request_address_and_browser_are_kept_and_hash_survives_the_round_trip()
 
 
 def test_an_address_that_is_not_one_is_dropped_not_fatal(settings):
-    settings.USE_X_FORWARDED_FOR = True
-    event = record_during_request(HTTP_X_FORWARDED_FOR="<script>, 10.0.0.1")
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    event = record_during_request(REMOTE_ADDR="<script>", HTTP_X_FORWARDED_FOR="10.0.0.2")
     assert event.ip is None
     assert verify_chain().ok
 

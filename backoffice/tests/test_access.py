@@ -1,15 +1,18 @@
 """Back-office access (SPEC B1, G4): only staff with an account role; everyone else gets the same 404."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.tests import factories as f
 from audit.models import AuditEvent
 from backoffice.urls import urlpatterns
 from people.tests.factories import person
-from registration.models import AccountClosureRequest, RegistrationRequest
+from registration.models import AccountClosureRequest, ActivationLetter, RegistrationRequest
 from registration.tests.helpers import logged_in_staff
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +34,14 @@ def objects():
         commercial_choice_at="2026-01-01T00:00:00Z",
     )
     closure = AccountClosureRequest.objects.create(user=member.user, kind="suspend")
-    return {"user": member.user, "registration": registration, "closure": closure}
+    letter = ActivationLetter.objects.create(
+        registration=registration,
+        code="ABCD-EFGH-JKLM",
+        addressee="Lea Petit",
+        address_lines=["1 rue Haute", "75001 Paris"],
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    return {"user": member.user, "registration": registration, "closure": closure, "letter": letter}
 
 
 def every_url(objects) -> list[tuple[str, str]]:
@@ -40,6 +50,7 @@ def every_url(objects) -> list[tuple[str, str]]:
         "registration": objects["registration"].public_id,
         "user": objects["user"].public_id,
         "closure": objects["closure"].public_id,
+        "letter": objects["letter"].public_id,
     }
     urls = []
     for pattern in urlpatterns:
@@ -52,7 +63,16 @@ def every_url(objects) -> list[tuple[str, str]]:
     return urls
 
 
-POST_FREE = {"home", "registration_queue", "registration_detail", "user_search", "user_detail", "closure_queue"}
+POST_FREE = {
+    "home",
+    "registration_queue",
+    "registration_detail",
+    "user_search",
+    "user_detail",
+    "closure_queue",
+    "letter_queue",
+    "letter_pdf",
+}
 
 
 def state(objects):
@@ -63,6 +83,7 @@ def state(objects):
         user.username,
         RegistrationRequest.objects.get().status,
         AccountClosureRequest.objects.get().status,
+        ActivationLetter.objects.get().status,
         AuditEvent.objects.exclude(action__in=["account.logged_in", "profile.switched"]).count(),
     )
 
@@ -114,7 +135,7 @@ def test_account_roles_open_every_page(objects, role):
         if method == "get":
             assert client.get(url).status_code == 200, url
     home = client.get(reverse("backoffice:home")).content.decode()
-    for name in ("registration_queue", "closure_queue", "user_search"):
+    for name in ("registration_queue", "letter_queue", "closure_queue", "user_search"):
         assert reverse(f"backoffice:{name}") in home
 
 

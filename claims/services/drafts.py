@@ -20,8 +20,10 @@ from audit.services import record
 from claims import conf, uploads
 from claims.eligibility import ItemInput, beneficiary_get, item_problems
 from claims.models import CareDocument, ClaimDraft
+from claims.selectors import claim_by_key
 from claims.services.submission import ClaimRefused, NewDocument, Submitted, claim_submit
 from contracts.models import CareCategory
+from documents.transactional import StoredFiles
 
 
 def _audit(actor, draft: ClaimDraft, step: str, **data) -> None:
@@ -102,17 +104,14 @@ def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFil
 
 def _with_stored_files(files, write) -> None:
     """Check the files (all or none), store them, then run ``write(checked, names)`` in a transaction; if anything
-    fails, the stored files are deleted: a refused or failed step leaves no orphan file."""
+    does not commit, the stored files are deleted: a refused or failed step leaves no orphan file."""
     checked = uploads.check_all(files)
-    names: list[str] = []
     try:
-        for file in checked:
-            names.append(uploads.store(file))
-        with transaction.atomic():
-            write(checked, names)
-    except BaseException:
-        uploads.delete_stored(names)
-        raise
+        with StoredFiles(uploads.delete_stored) as stored:
+            for file in checked:
+                stored.add(uploads.store(file))
+            with stored.atomic():
+                write(checked, stored.names)
     finally:
         uploads.cleanup(checked)
 
@@ -249,14 +248,22 @@ def draft_submit(*, actor, profile, draft: ClaimDraft, idempotency_key, accept_t
     for document in draft.documents.order_by("pk"):
         by_key.setdefault(document.draft_item, []).append(NewDocument(draft_document=document))
     documents = [by_key.get(item.key, []) for item in items]
-    return claim_submit(
-        actor=actor,
-        profile=profile,
-        beneficiary_id=draft.data.get("beneficiary"),
-        items=items,
-        documents=documents,
-        idempotency_key=str(idempotency_key),
-        accept_terms=accept_terms,
-        ip=ip,
-        draft=draft,
-    )
+    try:
+        return claim_submit(
+            actor=actor,
+            profile=profile,
+            beneficiary_id=draft.data.get("beneficiary"),
+            items=items,
+            documents=documents,
+            idempotency_key=str(idempotency_key),
+            accept_terms=accept_terms,
+            ip=ip,
+            draft=draft,
+        )
+    except ValidationError:
+        # A twin submission of this draft (double click) committed while this one read it: the draft's documents
+        # moved to that claim, so this one looks different, but it is the same submission: answer the first claim.
+        twin = claim_by_key(user=actor, idempotency_key=str(idempotency_key))
+        if twin is None:
+            raise
+        return Submitted(twin, created=False)

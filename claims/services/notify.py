@@ -1,9 +1,9 @@
-"""The emails of a claim's life, sent after the commit in the member's language (SPEC C5, X3)."""
+"""The emails of a claim's life in the member's language (SPEC C5, X3): written to the outbox in the transaction
+that decides them, sent by a task after the commit."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
 from claims.choices import ClaimStatus, RefusalReason
@@ -34,7 +34,7 @@ def notify(claim: Claim, template: str, **extra) -> None:
         "url": settings.PORTAL_URL + reverse("claims:detail", args=[claim.public_id]),
         **extra,
     }
-    transaction.on_commit(lambda: _send(email, language, f"claims/emails/{template}", context))
+    _send(email, language, f"claims/emails/{template}", context)
 
 
 def _send(email: str, language: str, template: str, context: dict) -> None:
@@ -50,4 +50,4 @@ def notify_person(person, template: str, context: dict) -> None:
     recipients = [(u.email, u.language) for u in users if u.email] or ([(person.email, "fr")] if person.email else [])
     context = {"first_name": person.first_name, **context}
     for email, language in recipients:
-        transaction.on_commit(lambda e=email, lang=language: _send(e, lang, f"claims/emails/{template}", context))
+        _send(email, language, f"claims/emails/{template}", context)

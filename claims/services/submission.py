@@ -1,7 +1,8 @@
 """Submission of a claim (SPEC C1-C4, C8): checked, stored, numbered and acknowledged once.
 
-Stored files are written before the transaction and removed if it fails, so a refused or failed submission
-leaves neither rows nor files. The same idempotency key with the same content returns the first claim.
+Stored files are written before the transaction and removed if it does not commit, so a refused or failed
+submission leaves neither rows nor files, and nothing after the commit (the acknowledgement) can remove them.
+The same idempotency key with the same content returns the first claim, also to a concurrent twin.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from claims.choices import Channel
 from claims.eligibility import Assessment, ItemInput, Problem, assess
 from claims.models import CareDocument, CareItem, Claim, ClaimSequence, ClaimsTermsVersion
 from claims.services.notify import notify
+from documents.transactional import StoredFiles
 
 
 class ClaimRefused(ValidationError):
@@ -111,31 +113,29 @@ def claim_submit(
     problems = list(assessment.problems) + _terms_problems(terms, accept_terms, terms_version)
     if problems:
         raise ClaimRefused(problems)
-    stored = _store_new_files(documents)
-    try:
-        with transaction.atomic():
-            claim = _create(
-                actor=actor,
-                profile=profile,
-                assessment=assessment,
-                items=items,
-                documents=documents,
-                key=idempotency_key,
-                print_=print_,
-                terms=terms,
-                channel=channel,
-                ip=ip,
-                draft=draft,
-            )
-    except IntegrityError:
-        uploads.delete_stored(stored)
-        replay = _replayed(actor=actor, idempotency_key=idempotency_key, print_=print_)
-        if replay is None:
-            raise
-        return replay
-    except BaseException:
-        uploads.delete_stored(stored)
-        raise
+    with StoredFiles(uploads.delete_stored) as stored:
+        _store_new_files(documents, stored)
+        try:
+            with stored.atomic():
+                claim = _create(
+                    actor=actor,
+                    profile=profile,
+                    assessment=assessment,
+                    items=items,
+                    documents=documents,
+                    key=idempotency_key,
+                    print_=print_,
+                    terms=terms,
+                    channel=channel,
+                    ip=ip,
+                    draft=draft,
+                )
+        except IntegrityError:
+            stored.discard()
+            replay = _replayed(actor=actor, idempotency_key=idempotency_key, print_=print_)
+            if replay is None:
+                raise
+            return replay
     return Submitted(claim, created=True)
 
 
@@ -153,16 +153,9 @@ def _terms_problems(terms, accept_terms: bool, terms_version: str | None) -> lis
     return []
 
 
-def _store_new_files(documents: list[list[NewDocument]]) -> list[str]:
-    stored: list[str] = []
-    try:
-        for doc in (d for docs in documents for d in docs if d.checked is not None):
-            doc.stored_name = uploads.store(doc.checked)
-            stored.append(doc.stored_name)
-    except BaseException:
-        uploads.delete_stored(stored)
-        raise
-    return stored
+def _store_new_files(documents: list[list[NewDocument]], stored: StoredFiles) -> None:
+    for doc in (d for docs in documents for d in docs if d.checked is not None):
+        doc.stored_name = stored.add(uploads.store(doc.checked))
 
 
 def _next_reference(year: int) -> str:
@@ -187,7 +180,8 @@ def _create(*, actor, profile, assessment: Assessment, items, documents, key, pr
         fingerprint=print_,
         total_claimed=assessment.total_eur,
     )
-    claim.full_clean()
+    # Uniqueness is left to the database: a concurrent twin (same key) fails on insert and is answered as a replay.
+    claim.full_clean(validate_unique=False, validate_constraints=False)
     claim.save()
     for position, (item, conversion, docs) in enumerate(
         zip(items, assessment.conversions, documents, strict=True), start=1

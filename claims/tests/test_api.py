@@ -1,11 +1,13 @@
 """The claims API (SPEC C1-C5, X5): multipart submission with idempotency, scoping, eligibility, currencies."""
 
+import json
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
 
 from accounts.choices import ProfileKind, StaffRole
@@ -192,3 +194,26 @@ def test_currencies(api, rates):
     body = api["client"].get("/api/currencies", **api["headers"]).json()
     assert [c["code"] for c in body] == ["EUR", "GBP", "USD"]
     assert body[0]["rate"] == "1" and body[2]["name"] == "US dollar" and body[2]["rate"] == "1.160000"
+
+
+def test_a_claim_built_from_the_openapi_document_alone_is_accepted(api, family):
+    """What a mobile developer does: read the document, fill its fields and parts, send it as it says."""
+    document = Client().get("/api/openapi.json").json()
+    operation = document["paths"]["/api/claims"]["post"]
+    ((content_type, body),) = operation["requestBody"]["content"].items()
+    properties, required = body["schema"]["properties"], set(body["schema"]["required"])
+    item_fields = properties["items"]["contentSchema"]["items"]["properties"]
+    example = json.loads(properties["items"]["example"])[0]
+    entry = {name: example[name] for name in item_fields} | {"care_date": str(days_ago(3))}
+    form = {"beneficiary": str(family["principal"].public_id), "items": json.dumps([entry]), "accept_terms": "true"}
+    first_part = next(name for name in required if properties[name].get("format") == "binary")
+    assert content_type == MULTIPART_CONTENT.split(";")[0] and set(form) <= set(properties)
+    assert required <= set(form) | {first_part}
+
+    response = api["client"].post(
+        "/api/claims", {**form, first_part: pdf_upload()}, content_type=MULTIPART_CONTENT, **api["headers"]
+    )
+
+    assert response.status_code == 201, response.content
+    claim = Claim.objects.get()
+    assert claim.items.get().documents.count() == 1 and claim.total_claimed == D(example["amount"])

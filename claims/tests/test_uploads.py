@@ -56,7 +56,7 @@ def test_images_are_reencoded_downscaled_and_stripped_of_exif():
     big = document_image(3000, 4000)
     checked = check(encoded(big, "JPEG", quality=95, exif=exif.tobytes()), "photo.jpg", "image/jpeg")
     assert checked.detected_type == "jpeg" and checked.content_type == "image/jpeg"
-    with Image.open(checked.path) as stored:
+    with Image.open(io.BytesIO(checked.read())) as stored:
         assert max(stored.size) == 2000 and stored.format == "JPEG"
         assert not stored.getexif() and "exif" not in stored.info
     assert (checked.width, checked.height) == (1500, 2000)
@@ -66,7 +66,7 @@ def test_images_are_reencoded_downscaled_and_stripped_of_exif():
 def test_png_with_transparency_becomes_a_jpeg_on_white():
     image = Image.new("RGBA", (900, 1000), (0, 0, 0, 0))
     checked = check(encoded(image, "PNG"), "scan.png", "image/png")
-    with Image.open(checked.path) as stored:
+    with Image.open(io.BytesIO(checked.read())) as stored:
         assert stored.mode == "RGB" and stored.getpixel((5, 5)) == (255, 255, 255)
     checked.cleanup()
 
@@ -92,7 +92,7 @@ def test_pdfs_are_parsed_page_count_and_kept_as_sent():
     content = pdf_bytes(3)
     checked = check(content, "bill.pdf")
     assert (checked.detected_type, checked.pages, checked.content_type) == ("pdf", 3, "application/pdf")
-    assert checked.path.read_bytes() == content and len(checked.sha256) == 64
+    assert checked.read() == content and len(checked.sha256) == 64
     checked.cleanup()
 
 
@@ -148,9 +148,9 @@ def test_stored_documents_are_encrypted_under_random_names(settings):
     name = uploads.store(checked)
     assert name.startswith("claims/") and "receipt" not in name
     raw = (settings.MEDIA_ROOT / name).read_bytes()
-    assert raw.startswith(b"OMENC1") and checked.path.read_bytes()[:64] not in raw
+    assert raw.startswith(b"OMENC1") and checked.read()[:64] not in raw
     with default_storage.open(name) as stored:
-        assert stored.read() == checked.path.read_bytes()
+        assert stored.read() == checked.read()
     uploads.delete_stored([name])
     assert not default_storage.exists(name)
     checked.cleanup()
@@ -167,3 +167,11 @@ def test_a_decompression_bomb_is_refused():
     header = io.BytesIO()
     Image.new("1", (12000, 12000)).save(header, format="PNG")
     assert refused_code(header.getvalue(), "bomb.png") == "dimensions"
+
+
+def test_a_checked_file_has_no_named_copy_on_disk(tmp_path, monkeypatch):
+    """A worker killed between checking and storing leaves no plaintext copy in the temporary folder."""
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    checked = [check(sharp_jpeg(), "a.jpg"), check(pdf_bytes(2), "b.pdf")]
+    assert list(tmp_path.iterdir()) == []
+    assert checked[0].read()[:3] == b"\xff\xd8\xff" and checked[1].read().startswith(b"%PDF-")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -24,7 +25,8 @@ def immediate_tasks(settings):
 
 
 def send(family, language: str = "fr") -> None:
-    email_certificate.enqueue(str(family.subscriber.public_id), language)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends the email after the commit
+        email_certificate.enqueue(str(family.subscriber.public_id), language)
 
 
 def test_the_certificate_is_emailed_as_a_pdf(mailoutbox, settings):

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
 from contributions import services
@@ -172,3 +174,18 @@ def test_staff_import_then_allocate_by_hand(staff_client, family):
 
 def test_members_do_not_reach_the_back_office(family):
     assert log_in(family.user).get(reverse("contributions_backoffice:calls")).status_code == 404
+
+
+@pytest.mark.parametrize(("account", "page"), [("fr", "en"), ("en", "fr")])
+def test_the_export_is_worded_in_the_accounts_language_whatever_the_pages(family, account, page):
+    issue()
+    family.user.language = account
+    family.user.save(update_fields=["language"])
+
+    text = pdf_text(log_in(family.user, language=page).get(reverse("contributions:export")).content)
+
+    with translation.override(account):
+        own = [gettext("All contracts"), gettext("Calls for contributions")]
+    with translation.override(page):
+        other = [gettext("All contracts"), gettext("Calls for contributions")]
+    assert all(word in text for word in own) and not any(word in text for word in other), text

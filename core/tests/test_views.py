@@ -20,12 +20,36 @@ def test_unknown_page_is_a_friendly_404(client):
     assert "core/home" not in response.content.decode()
 
 
-def test_healthz_reports_each_part(client):
-    response = client.get(reverse("core:healthz"))
+TOKEN = "t" * 40
+
+
+def details(client, token=TOKEN, **extra):
+    return client.get(reverse("core:healthz_details"), HTTP_AUTHORIZATION=f"Bearer {token}", **extra)
+
+
+def test_public_healthz_says_ok_and_nothing_more(client, settings, tmp_path, django_assert_num_queries):
+    settings.MEDIA_ROOT = tmp_path
+    with django_assert_num_queries(0):
+        response = client.get(reverse("core:healthz"))
+    assert response.status_code == 200 and response.content == b"ok"
+    assert list(tmp_path.rglob("*")) == [], "no file written per call"
+
+
+def test_detailed_health_does_not_exist_without_a_configured_token(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+    assert details(client, token="").status_code == 404
+    assert client.get(reverse("core:healthz_details")).status_code == 404
+
+
+def test_detailed_health_needs_the_token(client, settings):
+    settings.HEALTHZ_TOKEN = TOKEN
+    assert client.get(reverse("core:healthz_details")).status_code == 404
+    assert details(client, token="x" * 40).status_code == 404
+    response = details(client)
     assert response.status_code == 200
     data = response.json()
     assert data["status"] == "ok"
-    assert set(data["checks"]) == {
+    assert set(data["checks"]) >= {
         "database",
         "storage",
         "task_queue",
@@ -34,6 +58,15 @@ def test_healthz_reports_each_part(client):
         "task_dead_letters",
     }
     assert all(check["ok"] for check in data["checks"].values())
+
+
+def test_detailed_health_is_throttled_per_address(client, settings):
+    settings.HEALTHZ_TOKEN = TOKEN
+    from core.health import HEALTHZ_PER_MINUTE
+
+    statuses = {details(client, token="guess").status_code for _ in range(HEALTHZ_PER_MINUTE)}
+    assert statuses == {404}
+    assert details(client).status_code == 429
 
 
 def test_terms_page_shows_the_version_in_force(client):
@@ -47,7 +80,8 @@ def test_terms_page_shows_the_version_in_force(client):
 
 
 def test_healthz_counts_waiting_tasks_with_the_database_backend(client, settings):
+    settings.HEALTHZ_TOKEN = TOKEN
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # django-tasks rebuilds its backends when TASKS changes (setting_changed)
-    detail = client.get(reverse("core:healthz")).json()["checks"]["task_queue"]["detail"]
+    detail = details(client).json()["checks"]["task_queue"]["detail"]
     assert detail.startswith("DatabaseBackend") and "waiting" in detail

@@ -23,6 +23,7 @@ from stdnum.fr import nir, siret
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.models import Profile, User
+from accounts.permissions import staff_roles
 from audit.models import AuditEvent
 from contracts.choices import AffiliationRole, ContractKind, ProductLine
 from contracts.models import Affiliation, Contract, Mandate, ZoneCountry
@@ -169,6 +170,28 @@ def test_ready_logins_hold_the_right_profiles(demo):
         assert staff.is_staff and list(staff.groups.values_list("name", flat=True)) == [role.value]
     agent = Profile.objects.get(kind=ProfileKind.AGENT).agent
     assert agent.mandates.filter(end_date=None).count() >= 5
+
+
+def test_staff_logins_act_in_a_staff_profile_holding_their_role(demo):
+    staff = [entry for entry in demo.document["accounts"] if entry["profile"] == ProfileKind.STAFF]
+    assert len(staff) == len(StaffRole)
+    for entry in staff:
+        profile = Profile.objects.get(user__username=entry["username"])
+        assert profile.kind == ProfileKind.STAFF and profile.is_active
+        assert staff_roles(profile) == set(entry["roles"])
+
+
+def test_a_demo_whose_staff_logins_have_no_profile_gets_them_at_the_next_run(demo):
+    """Demos built before staff logins had their profile are completed, through the audited service."""
+    Profile.objects.filter(kind=ProfileKind.STAFF).delete()
+    added = AuditEvent.objects.filter(action="profile.added", data__kind=ProfileKind.STAFF)
+    before = added.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Profile.objects.filter(kind=ProfileKind.STAFF).count() == len(StaffRole)
+    assert added.count() == before + len(StaffRole)
+    counts = table_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert table_counts() == counts
 
 
 def test_the_demo_offers_foreign_currencies(demo):

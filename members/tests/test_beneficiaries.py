@@ -222,7 +222,7 @@ def named(*shares):
         rows.update(
             {
                 f"named-{n}-last_name": "Petit",
-                f"named-{n}-first_name": f"Enfant{n}",
+                f"named-{n}-first_name": ("Léa", "Hugo", "Inès")[n],
                 f"named-{n}-birth_date": f"200{n}-01-01",
                 f"named-{n}-share": share,
             }
@@ -243,7 +243,7 @@ def test_a_welfare_contract_shows_and_changes_its_designation(welfare_member, st
     designation = DeathBenefitDesignation.objects.get()
     assert designation.clause_type == ClauseType.NAMED and designation.source_request == request.public_id
     assert [b["share"] for b in designation.beneficiaries] == ["60.00", "40.00"]
-    assert "Enfant0" in welfare_member.client.get(PAGE).content.decode()
+    assert "Léa" in welfare_member.client.get(PAGE).content.decode()
 
 
 def test_the_standard_clause_replaces_a_named_one(welfare_member, staff_user):

@@ -27,6 +27,7 @@ from accounts.models import Profile, User
 from audit.services import record
 from core import throttling
 from demarches.uploads import JPEG, PDF, PNG, clean_name, detect_type
+from documents.transactional import StoredFiles, delete_names
 from people.models import Person
 from people.selectors import current_bank_account
 from privacy import emails
@@ -103,9 +104,10 @@ def identity_check_iban(*, actor: User, profile: Profile, membership_number: str
     expected_number = (getattr(holder, "membership_number", "") or "").strip().upper()
     given_number = "".join(membership_number.split()).upper()
     given_digits = "".join(iban_last4.split()).upper()
-    number_ok = bool(expected_number) and hmac.compare_digest(expected_number, given_number)
+    # Compared as UTF-8 bytes: compare_digest refuses non-ASCII text, and "١٢٣٤" must be a wrong answer, counted.
+    number_ok = bool(expected_number) and hmac.compare_digest(expected_number.encode(), given_number.encode())
     digits = "".join(account.iban.split()).upper()[-4:] if account is not None else ""
-    digits_ok = len(digits) == 4 and hmac.compare_digest(digits, given_digits)
+    digits_ok = len(digits) == 4 and hmac.compare_digest(digits.encode(), given_digits.encode())
     if number_ok and digits_ok:
         throttling.reset(THROTTLE_SCOPE, str(actor.pk))
         return
@@ -160,24 +162,23 @@ def request_submit(*, actor: User, profile: Profile, filing: Filing, received_on
         content_type = _document_type(filing.document)
     else:
         raise ValidationError({"method": _("Choose how to confirm your identity.")})
-    stored = ""
-    if filing.method == IdentityMethod.DOCUMENT:
-        stored = default_storage.save(f"privacy/identity/{uuid.uuid4().hex}", filing.document)
-    try:
-        return _create(
-            actor=actor,
-            profile=profile,
-            filing=filing,
-            stored=stored,
-            content_type=content_type,
-            received_on=received_on or timezone.localdate(),
-        )
-    except IntegrityError:
-        _delete_files([stored] if stored else [])
-        return PrivacyRequest.objects.get(user=actor, idempotency_key=filing.idempotency_key)
-    except BaseException:
-        _delete_files([stored] if stored else [])
-        raise
+    with StoredFiles() as files:
+        stored = ""
+        if filing.method == IdentityMethod.DOCUMENT:
+            stored = files.add(default_storage.save(f"privacy/identity/{uuid.uuid4().hex}", filing.document))
+        try:
+            with files.atomic():
+                return _create(
+                    actor=actor,
+                    profile=profile,
+                    filing=filing,
+                    stored=stored,
+                    content_type=content_type,
+                    received_on=received_on or timezone.localdate(),
+                )
+        except IntegrityError:
+            files.discard()
+            return PrivacyRequest.objects.get(user=actor, idempotency_key=filing.idempotency_key)
 
 
 @transaction.atomic
@@ -412,11 +413,7 @@ def erasure_execute(*, actor: User | None, subject: Subject, full: bool | None) 
 
 
 def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete the stored file %s; delete it by hand.", name)
+    delete_names(names)
 
 
 def export_document(subject: Subject) -> dict:
@@ -466,29 +463,30 @@ def export_build(*, request: PrivacyRequest) -> PrivacyRequest:
     document = export_document(subject_of(request))
     content = export_json(document)
     pdf = export_pdf(request=request, document=document)
-    json_name = default_storage.save(f"privacy/exports/{uuid.uuid4().hex}", ContentFile(content))
-    pdf_name = default_storage.save(f"privacy/exports/{uuid.uuid4().hex}", ContentFile(pdf))
-    try:
-        with transaction.atomic():
-            locked = _locked(request)
-            if locked.export_json_name:
-                raise IntegrityError("already built")
-            now = timezone.now()
-            locked.export_json_name, locked.export_pdf_name = json_name, pdf_name
-            locked.export_sha256 = hashlib.sha256(content).hexdigest()
-            locked.export_ready_at, locked.export_expires_at = now, now + timedelta(days=EXPORT_VALID_DAYS)
-            locked.save()
-            record(
-                actor=None,
-                action="privacy_request.export_ready",
-                target=locked,
-                data={"sha256": locked.export_sha256, "expires_at": locked.export_expires_at},
-            )
-            emails.notify(locked, "export_ready")
-            return locked
-    except IntegrityError:
-        _delete_files([json_name, pdf_name])
-        return PrivacyRequest.objects.get(pk=request.pk)
+    with StoredFiles() as files:
+        json_name = files.add(default_storage.save(f"privacy/exports/{uuid.uuid4().hex}", ContentFile(content)))
+        pdf_name = files.add(default_storage.save(f"privacy/exports/{uuid.uuid4().hex}", ContentFile(pdf)))
+        try:
+            with files.atomic():
+                locked = _locked(request)
+                if locked.export_json_name:
+                    raise IntegrityError("already built")
+                now = timezone.now()
+                locked.export_json_name, locked.export_pdf_name = json_name, pdf_name
+                locked.export_sha256 = hashlib.sha256(content).hexdigest()
+                locked.export_ready_at, locked.export_expires_at = now, now + timedelta(days=EXPORT_VALID_DAYS)
+                locked.save()
+                record(
+                    actor=None,
+                    action="privacy_request.export_ready",
+                    target=locked,
+                    data={"sha256": locked.export_sha256, "expires_at": locked.export_expires_at},
+                )
+                emails.notify(locked, "export_ready")
+                return locked
+        except IntegrityError:
+            files.discard()
+            return PrivacyRequest.objects.get(pk=request.pk)
 
 
 def export_downloaded(*, actor: User, request: PrivacyRequest, fmt: str) -> None:

@@ -48,12 +48,18 @@ def professional(**fields) -> HealthProfessional:
     return pro
 
 
+ADDRESS = {"address_line1": "12 rue des Lilas", "postal_code": "69003", "city": "Lyon"}
+
+
 def records():
-    """One record of each kind, with the form data that matches it exactly."""
-    member = person(last_name="Dupré", first_name="Élodie", birth_date=date(1985, 3, 2))
-    firm = company(name="Boulangerie Étoile")
-    broker = agent()
-    pro = professional()
+    """One record of each kind, with an email and a postal address on file, and the form data that matches it
+    exactly (the email typed is the one on file)."""
+    member = person(
+        last_name="Dupré", first_name="Élodie", birth_date=date(1985, 3, 2), email="elodie@example.fr", **ADDRESS
+    )
+    firm = company(name="Boulangerie Étoile", email="rh@boulangerie-etoile.fr", **ADDRESS)
+    broker = agent(**ADDRESS)
+    pro = professional(email="cabinet@example.fr", **ADDRESS)
     return {
         "member": (member, member_data(member)),
         "company": (firm, company_data(firm)),
@@ -73,7 +79,7 @@ def member_data(member, **extra) -> dict:
         "last_name": shout(member.last_name),
         "first_name": member.first_name.lower(),
         "birth_date": member.birth_date.isoformat(),
-        "email": "elodie@example.fr",
+        "email": member.email or "elodie@example.fr",
         **extra,
     }
 
@@ -113,7 +119,7 @@ def professional_data(pro, **extra) -> dict:
         "identifier_type": "rpps",
         "identifier": pro.rpps,
         "agreement_number": pro.agreements.first().number,
-        "email": "cabinet@example.fr",
+        "email": pro.email or "cabinet@example.fr",
         **extra,
     }
 

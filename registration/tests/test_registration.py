@@ -19,7 +19,9 @@ from registration.tests.helpers import CHOSEN_PASSWORD, member_data, page_text, 
 
 pytestmark = pytest.mark.django_db
 
-SAME_ANSWER = "Your request is registered. If it matches our records, you will receive your credentials by email"
+SAME_ANSWER = (
+    "Your request is registered. If it matches our records, your credentials go to the email address we have on file"
+)
 
 
 @pytest.fixture
@@ -127,14 +129,16 @@ def test_unknown_number_gets_the_same_answer(register):
     assert (queued.match, queued.status, queued.record) == (MatchState.UNKNOWN, RegistrationStatus.PENDING, None)
 
 
-def test_a_record_that_already_has_an_account_is_queued(register):
+def test_a_record_that_already_has_an_account_is_queued_and_the_address_on_file_told(register):
     member, data = records()["member"]
     f.profile(ProfileKind.MEMBER, member)
     users = User.objects.count()
-    assert SAME_ANSWER in register("member", data).content.decode()
+    assert SAME_ANSWER in register("member", {**data, "email": "other@example.net"}).content.decode()
     queued = RegistrationRequest.objects.get()
     assert (queued.match, queued.status) == (MatchState.HAS_ACCOUNT, RegistrationStatus.PENDING)
-    assert User.objects.count() == users and mail.outbox == []
+    assert User.objects.count() == users
+    assert [(m.to, m.subject) for m in mail.outbox] == [([member.email], "A registration for your online account")]
+    assert "An account is already open" in mail.outbox[0].body
 
 
 def test_registering_twice_is_one_registration(register):
@@ -145,6 +149,7 @@ def test_registering_twice_is_one_registration(register):
     assert RegistrationRequest.objects.count() == 1 and len(mail.outbox) == 2
     register("member", {**data, "email": "somebody-else@example.fr"})
     queued = RegistrationRequest.objects.latest("pk")
+    assert queued.email == "somebody-else@example.fr"
     assert (queued.match, queued.status) == (MatchState.HAS_ACCOUNT, RegistrationStatus.PENDING)
 
 
@@ -163,7 +168,6 @@ def test_the_same_near_miss_twice_is_queued_once(register):
     [
         ("company", {"siret": "73282932000074"}),
         ("company", {"company_name": "Another name"}),
-        ("agent", {"email": "not-on-file@example.fr"}),
         ("professional", {"agreement_number": "TP-999999"}),
     ],
 )
@@ -199,19 +203,45 @@ def test_rate_limit_per_address_answers_the_same_and_writes_nothing(register):
     _member, data = records()["member"]
     answers = [page_text(register("member", {**data, "membership_number": f"19000000{n:02d}"})) for n in range(5)]
     before = counts()
-    sixth = register("member", data)
+    sixth = register("member", {**data, "email": "another@example.net"})  # right facts, not the email on file
     assert page_text(sixth) == answers[0]
     assert counts() == before and mail.outbox == []
 
 
-def test_rate_limit_per_number_whatever_the_address(register):
+def test_spent_counters_never_refuse_the_right_facts_with_the_email_on_file(register):
+    member, data = records()["member"]
+    for n in range(6):  # someone who knows her email spends its counter, from the address she will use too
+        register("member", {**data, "membership_number": f"19000000{n:02d}"})
+    register("member", data)
+    assert Profile.objects.get(person=member).user.email == member.email
+
+
+def test_near_misses_per_number_are_bounded_whatever_the_address(register):
     _member, data = records()["member"]
     wrong = {**data, "birth_date": "1999-01-01"}
     for n in range(5):
-        register("member", wrong, REMOTE_ADDR=f"10.0.0.{n}")
+        register("member", {**wrong, "email": f"guess{n}@example.net"}, REMOTE_ADDR=f"10.0.0.{n}")
     before = counts()
+    register("member", {**wrong, "email": "guess9@example.net"}, REMOTE_ADDR="10.0.1.1")
+    assert counts() == before, "guessing a date of birth from many addresses is bounded"
+
+
+def test_near_misses_do_not_block_the_real_member(register):
+    member, data = records()["member"]
+    for n in range(5):
+        wrong = {**data, "birth_date": "1999-01-01", "email": f"x{n}@example.net"}
+        register("member", wrong, REMOTE_ADDR=f"10.0.0.{n}")
     assert SAME_ANSWER in register("member", data, REMOTE_ADDR="10.0.1.1").content.decode()
-    assert counts() == before, "guessing a date of birth from many addresses is bounded too"
+    assert Profile.objects.get(person=member).user.email == member.email
+
+
+def test_rate_limit_per_typed_email(register):
+    _member, data = records()["member"]
+    for n in range(5):
+        register("member", {**data, "membership_number": f"19000000{n:02d}"}, REMOTE_ADDR=f"10.0.0.{n}")
+    before = counts()
+    register("member", {**data, "email": data["email"].upper(), "birth_date": "1999-01-01"}, REMOTE_ADDR="10.0.1.1")
+    assert counts() == before
 
 
 LONG = "x" * 10_000

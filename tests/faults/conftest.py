@@ -1,131 +1,147 @@
-"""Real task workers for the fault tests: the embedded database queue and RQ over Redis (database 8 unless
-``TASKS_REDIS_URL`` says otherwise), started as subprocesses on the test database with a short lease."""
+"""The fault suite's fixtures: a family that claims, fake mail servers, and the invariants checked after faults.
+
+Invariants (issue 10): every committed claim has all its documents readable; no plaintext copy left in the
+temporary folder; no orphan stored file.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-import time
+import socket
+import tempfile
+import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
+from django.db import connections
+from django.test import Client
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGINES = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
-POLICY = {"TASKS_MAX_ATTEMPTS": 3, "TASKS_RETRY_BACKOFF": 1, "TASKS_LEASE_SECONDS": 3, "TASKS_HEARTBEAT_SECONDS": 1}
+from api.tests.conftest import bearer, token_for
+from claims.models import CareDocument, Claim
+from claims.tests import conftest as claims_fixtures
+from claims.tests.conftest import item, items_json, pdf_upload, sharp_jpeg, upload
+from documents.sweep import sweep
 
+categories, product, family = claims_fixtures.categories, claims_fixtures.product, claims_fixtures.family
 
-def database_url() -> str:
-    from django.db import connection
-
-    cfg = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{cfg['NAME']}"
-    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg["PASSWORD"] else "")
-    return f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
-
-
-def wait_for(condition, timeout: float = 30.0, step: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"not met within {timeout} s: {condition}")
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            child = int(stat.parent.name)
-            found += [child, *children(child)]
-    return found
-
-
-class Workers:
-    """Starts task workers on the engine under test; stops (or kills) them."""
-
-    def __init__(self, engine: str, policy: dict | None = None) -> None:
-        from django.conf import settings as live
-
-        self.engine, self.processes = engine, []
-        self.env = {
-            **os.environ,
-            "DJANGO_ENV": "test",
-            "TASKS_BACKEND": ENGINES[engine],
-            "DATABASE_URL": database_url(),
-            "TASKS_REDIS_URL": live.RQ_QUEUES["default"]["URL"],
-            **{name: str(value) for name, value in (policy or POLICY).items()},
-        }
-
-    def start(self) -> subprocess.Popen:
-        command = [sys.executable, "manage.py", "task_worker", "-v", "0"]
-        if self.engine == "database":
-            command += ["--interval", "0.1", "--no-startup-delay", "--no-reload"]
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)  # noqa: S603
-        self.processes.append(process)
-        return process
-
-    def kill(self, process: subprocess.Popen) -> None:
-        """SIGKILL the worker and the work horses it forked (RQ's horse leaves the worker's process group)."""
-        for pid in [process.pid, *children(process.pid)]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.kill(process)
-
-
-@pytest.fixture(params=sorted(ENGINES))
-def engine(request, settings):
-    """The engine under test, configured in this process too (enqueueing, monitoring)."""
-    name = request.param
-    if name == "rq":
-        import django_rq
-        import redis
-
-        try:
-            django_rq.get_connection().flushdb()
-        except redis.exceptions.ConnectionError:
-            pytest.skip("Redis is not reachable")
-    settings.TASKS = {"default": {"BACKEND": ENGINES[name]}}
-    for setting, value in POLICY.items():
-        setattr(settings, setting, value)
-    yield name
-    if name == "rq":
-        django_rq.get_connection().flushdb()
+HANGING_PORT, REFUSING_PORT = 18701, 18702  # helper h7's port range
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def workers(engine):
-    started = Workers(engine)
-    yield started
-    started.stop_all()
-
-
-@pytest.fixture
-def box(tmp_path) -> Path:
-    folder = tmp_path / "effects"
+def temp_folder(tmp_path, monkeypatch, settings):
+    """The temporary folder of this test: every plaintext copy an upload could leave would be here."""
+    folder = tmp_path / "tmp"
     folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    settings.FILE_UPLOAD_TEMP_DIR = str(folder)
     return folder
 
 
-def runs(folder: Path, key: str) -> list[float]:
-    path = folder / f"{key}.runs"
-    return [float(line.split()[1]) for line in path.read_text().splitlines()] if path.exists() else []
+@pytest.fixture
+def smtp(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL = "127.0.0.1", False, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 1
+    return settings
+
+
+@pytest.fixture
+def hanging_smtp(smtp):
+    """A mail server that accepts the connection and then says nothing, forever."""
+    server = socket.create_server(("127.0.0.1", HANGING_PORT), reuse_port=True)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    smtp.EMAIL_PORT = HANGING_PORT
+    yield held
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+@pytest.fixture
+def refusing_smtp(smtp):
+    """A mail server that is not there: the connection is refused."""
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", REFUSING_PORT), timeout=1):
+        pass
+    smtp.EMAIL_PORT = REFUSING_PORT
+    return smtp
+
+
+@pytest.fixture
+def api(family):
+    return bearer(token_for(family["profile"]))
+
+
+def post_claim(headers: dict, fam, key: str, client: Client | None = None, *, photo: bool = True, pdf: bytes = b""):
+    """One API submission with two documents (a PDF and a photo, or two PDFs) on one care item; ``pdf``: the same
+    bytes for both (identical submissions)."""
+    if pdf:
+        first, second = upload(pdf, "bill.pdf"), upload(pdf, "copy.pdf")
+    else:
+        first = pdf_upload()
+        second = upload(sharp_jpeg(), "photo.jpg", "image/jpeg") if photo else pdf_upload()
+    data = {
+        "beneficiary": str(fam["principal"].public_id),
+        "items": items_json(item()),
+        "accept_terms": "true",
+        "item1_doc1": first,
+        "item1_doc2": second,
+    }
+    return (client or Client()).post("/api/claims", data, **headers, HTTP_IDEMPOTENCY_KEY=key)
+
+
+def assert_invariants(temp: Path) -> dict[str, int]:
+    """Every committed claim's documents readable, no plaintext copy in ``temp``, no orphan; returns the counts."""
+    documents = CareDocument.objects.filter(item__isnull=False).values_list("stored_name", "size")
+    for name, size in documents:
+        with default_storage.open(name) as stored:
+            assert len(stored.read()) == size, name
+    for claim in Claim.objects.all():
+        assert CareDocument.objects.filter(item__claim=claim).exists(), claim.reference
+    left = sorted(p.name for p in temp.iterdir())
+    assert left == [], f"plaintext copies left: {left}"
+    report = sweep(min_age=timedelta(0), dry_run=True)
+    assert report.orphans == [], f"orphans: {report.orphans}"
+    return {"claims": Claim.objects.count(), "documents": len(documents)}
+
+
+def concurrently(count: int, action) -> list:
+    """Run ``action(i)`` in ``count`` threads released together; their answers, or the exceptions they raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = action(index)
+        except Exception as error:  # noqa: BLE001 - the test looks at every answer
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+# The task fault tests' real workers (tests/faults/test_tasks.py).
+from tests.faults.task_workers import box, engine, workers  # noqa: E402, F401 - fixtures

@@ -14,7 +14,7 @@ from accounts.choices import StaffRole
 from jobs import monitor
 from jobs.health import check_task_dead_letters, check_task_workers
 from registration.tests.helpers import logged_in_staff
-from tests.faults.conftest import runs, wait_for
+from tests.faults.task_workers import runs, wait_for
 from tests.faults.tasks import fails_until, mark
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
@@ -70,9 +70,10 @@ def test_a_worker_killed_mid_task_loses_nothing(engine, workers, box):
     assert len(runs(box, "killed")) == 2 and (box / "killed.done").read_text() == "done"
 
 
-def test_healthz_fails_with_a_waiting_task_and_no_worker(engine, client, box):
+def test_healthz_fails_with_a_waiting_task_and_no_worker(engine, client, box, settings):
+    settings.HEALTHZ_TOKEN = "t" * 40
     mark.enqueue(str(box), "stuck")
-    response = client.get(reverse("core:healthz"))
+    response = client.get(reverse("core:healthz_details"), HTTP_AUTHORIZATION=f"Bearer {settings.HEALTHZ_TOKEN}")
     assert response.status_code == 503
     assert response.json()["checks"]["task_workers"] == {"ok": False, "detail": "no live worker, 1 waiting"}
 

@@ -1,4 +1,4 @@
-"""Account security in a real browser: lockout (SPEC A8), forgotten password (A6), new terms (A4),
+"""Account security in a real browser: lockout (SPEC A8), forgotten password by single-use link (A6), new terms (A4),
 a staff member's first login with the second factor to set up (A13)."""
 
 from __future__ import annotations
@@ -19,11 +19,9 @@ from people.tests.factories import person
 from tests.journeys.support import (
     NEW_PASSWORD,
     accept_terms,
-    choose_password,
     expect_home,
     log_in,
     log_out,
-    temporary_password,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,7 +75,7 @@ def test_lockout_answers_like_a_wrong_password_and_alerts_the_owner(open_page, m
     # Further tries on the locked account send no more alert: see tests/security/test_lockout_alerts.py.
 
 
-def test_forgotten_password_gives_a_temporary_password_to_change(open_page, mailbox):
+def test_forgotten_password_sends_a_single_use_link_and_keeps_the_password_until_it_is_used(open_page, mailbox):
     account = ready_member(first_name="Inès", last_name="Moreau")
     page = open_page(1280)
     page.goto("/login/")
@@ -88,22 +86,28 @@ def test_forgotten_password_gives_a_temporary_password_to_change(open_page, mail
     expect(page.get_by_role("heading", name="Request received")).to_be_visible()
     screenshot(page, "journey-reset-02-sent")
 
-    mail = mailbox.one(mailbox.new(), "Your temporary password", account.email)
-    password = temporary_password(mail)
-    log_in(page, account.username, f.PASSWORD)  # the old password no longer opens the account
-    expect(page.locator("#login-error")).to_be_visible()
-
-    log_in(page, account.username, password)
-    page.goto("/space/")  # until the change, nothing else opens
-    choose_password(page, "journey-reset-03-change")
+    mail = mailbox.one(mailbox.new(), "Choose a new password", account.email)
+    link = re.search(r"https?://\S+/password/reset/\S+/", mail.text).group(0)
+    log_in(page, account.username, f.PASSWORD)  # the current password still opens the account
     expect_home(page, "Inès Moreau", first=True)
-    screenshot(page, "journey-reset-04-home")
-
     log_out(page)
-    log_in(page, account.username, password)  # single use
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    page.get_by_label(re.compile(r"^New password:?$")).fill(NEW_PASSWORD)
+    page.get_by_label(re.compile(r"^New password confirmation:?$")).fill(NEW_PASSWORD)
+    screenshot(page, "journey-reset-03-new-password")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your new password is saved")).to_be_visible()
+    mailbox.one(mailbox.new(), "Your password has been changed", account.email)
+
+    log_in(page, account.username, f.PASSWORD)  # the old password no longer opens the account
     expect(page.locator("#login-error")).to_be_visible()
     log_in(page, account.username, NEW_PASSWORD)
     expect_home(page, "Inès Moreau", first=False)
+    screenshot(page, "journey-reset-04-home")
+    page.goto(link)  # single use
+    expect(page.get_by_role("heading", name="Link no longer valid")).to_be_visible()
 
 
 def test_a_new_terms_version_must_be_accepted_again(open_page):

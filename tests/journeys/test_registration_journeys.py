@@ -1,9 +1,11 @@
 """From registration to the home page, in a real browser, for each profile (SPEC A1-A5).
 
-Registration form filled with the identity of a record built here → the two credential
-emails (username, then temporary password) → login → forced password change → the
-confirmation email and its link → the terms → the home page, first connection; then a
-second login shows the previous connection.
+Registration form filled with the identity of a record built here and the email the insurer
+has on file for it → the two credential emails (username, then temporary password) → login →
+forced password change → the confirmation email and its link → the terms → the home page,
+first connection; then a second login shows the previous connection. With another email, nothing
+goes to it: staff print the activation-code letter for the postal address on file, and its code
+opens the account.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts.choices import ProfileKind
+from accounts.choices import ProfileKind, StaffRole
 from accounts.models import User
 from conftest import screenshot
 from content.models import TermsAcceptance
@@ -30,6 +32,8 @@ from tests.journeys.support import (
     expect_home,
     log_in,
     log_out,
+    pdf_text,
+    staff_log_in,
     temporary_password,
 )
 
@@ -72,21 +76,27 @@ def fill_professional(page: Page, data: dict) -> None:
 
 
 def build_member():
-    record = person(last_name="Dupré", first_name="Élodie", birth_date=date(1985, 3, 2))
+    record = person(
+        last_name="Dupré",
+        first_name="Élodie",
+        birth_date=date(1985, 3, 2),
+        email="elodie@example.fr",
+        **helpers.ADDRESS,
+    )
     return helpers.member_data(record), "Élodie Dupré"
 
 
 def build_company():
-    firm = company(name="Boulangerie Étoile")
+    firm = company(name="Boulangerie Étoile", email="rh@boulangerie-etoile.fr", **helpers.ADDRESS)
     return helpers.company_data(firm), "Anne-Marie Lefèvre"
 
 
 def build_agent():
-    return helpers.agent_data(helpers.agent()), "Anne-Marie Lefèvre"
+    return helpers.agent_data(helpers.agent(**helpers.ADDRESS)), "Anne-Marie Lefèvre"
 
 
 def build_professional():
-    pro = helpers.professional(name="Dr Camille Bernard")
+    pro = helpers.professional(name="Dr Camille Bernard", email="cabinet@example.fr", **helpers.ADDRESS)
     return helpers.professional_data(pro), "Dr Camille Bernard"
 
 
@@ -166,3 +176,47 @@ def test_registration_to_home_page(journey: Journey, open_page, mailbox):
     log_in(page, username, NEW_PASSWORD)
     expect_home(page, name, first=False)
     shot("home-again")
+
+
+def test_another_email_gets_a_letter_by_post_whose_code_opens_the_account(open_page, mailbox, tmp_path):
+    data, name = build_member()
+    page = open_page(390)
+    page.goto("/register/member/")
+    fill_member(page, data)
+    page.get_by_label("Email address").fill("elodie.new@example.org")
+    page.get_by_role("button", name="Send my registration").click()
+    expect(page.get_by_role("heading", name="Registration received")).to_be_visible()
+    screenshot(page, "journey-letter-01-received")
+    mails = mailbox.new()
+    assert [mail.to for mail in mails] == [data["email"]], "only the address on file hears of it"
+    assert "an activation code is being posted" in mails[0].text
+
+    staff_page = open_page(1280)
+    staff_log_in(staff_page, StaffRole.ACCOUNT_VALIDATION)
+    staff_page.goto("/backoffice/letters/")
+    expect(staff_page.get_by_role("heading", name="Activation letters to post")).to_be_visible()
+    screenshot(staff_page, "journey-letter-02-staff-queue")
+    with staff_page.expect_download() as download:
+        staff_page.get_by_role("button", name="Print (PDF)").click()
+    letter = tmp_path / "letter.pdf"
+    download.value.save_as(letter)
+    text = pdf_text(letter)
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", text).group(0)
+    assert "12 rue des Lilas" in text
+    staff_page.get_by_role("button", name="Mark as posted").click()
+    expect(staff_page.get_by_text("The letter is marked as posted.")).to_be_visible()
+
+    page.goto("/register/activate/")
+    page.get_by_label("Membership number or professional identifier").fill(data["membership_number"])
+    page.get_by_label("Activation code").fill(code)
+    page.get_by_label("Email address of the account").fill("elodie.new@example.org")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(NEW_PASSWORD)
+    page.get_by_label(re.compile(r"^Password again:?$")).fill(NEW_PASSWORD)
+    screenshot(page, "journey-letter-03-activate")
+    page.get_by_role("button", name="Activate my account").click()
+    expect(page.get_by_role("heading", name="Your account is open")).to_be_visible()
+    username = page.locator("strong.username").inner_text()
+    screenshot(page, "journey-letter-04-open")
+    mailbox.one(mailbox.new(), "Your username for your online account", "elodie.new@example.org")
+    log_in(page, username, NEW_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/onboarding/email/$"))

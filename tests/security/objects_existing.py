@@ -6,6 +6,7 @@ belong to other engineers. New apps declare theirs in ``<app>/tests/objects.py``
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from contracts.models import Contract, Mandate
 from core.testing.objects import Target, actors, exempt, kinds, register, roles
 from people.tests.factories import company, person
 from registration.choices import ClosureKind, MatchState
-from registration.models import AccountClosureRequest, RegistrationRequest
+from registration.models import AccountClosureRequest, ActivationLetter, RegistrationRequest
 from tests.security.world import company_contract, family_contract
 
 ACCOUNT_STAFF = roles(StaffRole.ACCOUNT_VALIDATION, StaffRole.ADMINISTRATOR)
@@ -48,6 +49,11 @@ exempt(
     "registration:form",
     reason="the profile kind of a public registration form (member, company, agent, professional): "
     "the same public page for everyone, unknown kinds answer 404",
+)
+exempt(
+    "accounts:password_reset",
+    reason="the random secret of a single-use 'password forgotten' link (only its SHA-256 is stored), "
+    "not an object id: an unknown, used or expired secret answers the same 404",
 )
 exempt("api:docs-asset", reason="the file name of a static asset of the API documentation page")
 
@@ -98,6 +104,32 @@ for name, methods in (
         other=registration_other,
         allowed=ACCOUNT_STAFF,
         sees_all=ACCOUNT_STAFF,  # every registration is the account staff's to decide
+        methods=methods,
+    )
+
+
+# --- Back office: activation letters (identity proofs) ---------------------------------------------
+
+
+def _letter_target(profile) -> Target:
+    registration = _registration(person(), f"applicant-{uuid.uuid4().hex[:8]}@example.fr")
+    letter = ActivationLetter.objects.create(
+        registration=registration,
+        code="ABCD-EFGH-JKLM",
+        addressee=f"Addressee {uuid.uuid4().hex[:8]}",
+        address_lines=["1 rue Haute", "75001 Paris"],
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    return Target({"public_id": letter.public_id})
+
+
+for name, methods in (("letter_pdf", ("GET",)), ("letter_posted", ("POST",))):
+    register(
+        f"backoffice:{name}",
+        own=_letter_target,
+        other=_letter_target,
+        allowed=ACCOUNT_STAFF,
+        sees_all=ACCOUNT_STAFF,  # every letter is the account staff's to print and post
         methods=methods,
     )
 

@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from demo.accounts import ACCOUNTS_FILE_NAME, accounts_file_write, accounts_table, logins_ensure
 from demo.builders import demo_build, demo_present
+from openmutuelle.config import ConfigError
 
 
 class Command(BaseCommand):
     help = "Build the demo insurer (once) and write the demo logins to var/demo-accounts.json."
 
     def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:  # staff logins with passwords from the source, TOTP set up by whoever comes first
+            raise ConfigError("seed_demo creates logins with known passwords: refused when DJANGO_ENV=production.")
         started = time.perf_counter()
         if demo_present():
             with transaction.atomic():
