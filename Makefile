@@ -27,7 +27,7 @@ run worker: export PORT := $(PORT)
 run worker: export PORTAL_URL ?= http://127.0.0.1:$(PORT)
 run worker: export PYTHONUNBUFFERED := 1
 
-# The web server and a task worker together (Procfile): one Ctrl-C stops both.
+# The web server, a task worker and the audit sealer together (Procfile): one Ctrl-C stops all three.
 run: setup demo
 	@$(BIN)/python manage.py run_info
 	@$(HONCHO)

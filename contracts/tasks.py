@@ -1,4 +1,4 @@
-"""Background work of the contracts domain (run by ``manage.py db_worker``; at once in tests)."""
+"""Background work of the contracts domain (run by ``manage.py task_worker``; at once in tests)."""
 
 from __future__ import annotations
 

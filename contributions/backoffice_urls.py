@@ -13,5 +13,6 @@ urlpatterns = [
     path("import/", views.payment_import, name="import"),
     path("payments/", views.unallocated, name="unallocated"),
     path("payments/<uuid:public_id>/allocate/", views.allocate, name="allocate"),
+    path("payments/<uuid:public_id>/refund/", views.refund, name="refund"),
     path("calls/<uuid:public_id>/", views.call, name="call"),
 ]

@@ -19,6 +19,7 @@ from accounts.decorators import staff_role_required
 from audit.services import personal_data_viewed
 from contributions import selectors, services
 from contributions.forms import AllocateForm, CallFilterForm, GenerateForm, ImportForm
+from contributions.payments import card_overpayment_refund
 from documents.pdf import paris_today
 
 staff_only = staff_role_required(StaffRole.CONTRIBUTIONS, StaffRole.ADMINISTRATOR)
@@ -111,6 +112,21 @@ def unallocated(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.unallocated_payments(), PAGE_SIZE).get_page(request.GET.get("page"))
     personal_data_viewed(actor=request.user, reason="contribution_payments_unallocated", shown=page.object_list)
     return render(request, "contributions/backoffice/unallocated.html", {"page": page, "form": AllocateForm()})
+
+
+@staff_only
+@require_POST
+def refund(request: HttpRequest, public_id) -> HttpResponse:
+    payment = selectors.backoffice_payment_get(public_id=public_id)
+    if payment is None:
+        raise Http404
+    try:
+        payment = card_overpayment_refund(actor=request.user, payment=payment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(amount)s EUR refunded to the card.") % {"amount": payment.refunded})
+    return redirect("contributions_backoffice:unallocated")
 
 
 @staff_only

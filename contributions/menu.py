@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ProfileKind
 from backoffice.queues import Queue
-from contributions.selectors import CONTRIBUTIONS_ROLES, overdue_count
+from contributions.selectors import CONTRIBUTIONS_ROLES, overdue_count, unallocated_payments
 from core.menu import Entry
 
 ENTRIES = [
@@ -26,4 +26,11 @@ ENTRIES = [
 
 BACKOFFICE_QUEUES = [
     Queue(_("Overdue calls for contributions"), "contributions_backoffice:calls", CONTRIBUTIONS_ROLES, overdue_count),
+    # Money received and not allocated (an over-payment…) is flagged here until allocated or refunded.
+    Queue(
+        _("Payments to allocate"),
+        "contributions_backoffice:unallocated",
+        CONTRIBUTIONS_ROLES,
+        lambda: unallocated_payments().count(),
+    ),
 ]

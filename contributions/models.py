@@ -158,6 +158,7 @@ class ReceivedPayment(PublicModel):
     amount = models.DecimalField(_("amount (EUR)"), **MONEY)
     received_on = models.DateField(_("received on"))
     unallocated = models.DecimalField(_("not allocated (EUR)"), **MONEY)
+    refunded = models.DecimalField(_("refunded (EUR)"), max_digits=12, decimal_places=2, default=0)
     payer = models.CharField(_("payer"), max_length=200, blank=True)
     card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
     card_last4 = models.CharField(_("card last four digits"), max_length=4, blank=True)

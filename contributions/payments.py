@@ -7,16 +7,18 @@ notification says it succeeded, the money is recorded and allocated in that same
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contributions import selectors
 from contributions.choices import PaymentSource
-from contributions.models import ContributionCall
-from contributions.services import payment_record
+from contributions.models import ContributionCall, ReceivedPayment
+from contributions.services import payment_record, payment_refunded
 from payments import purposes
-from payments.services import Started, intent_start
+from payments.models import PaymentIntent
+from payments.services import Started, intent_refund, intent_start
 
 PURPOSE = "contribution_call"
 
@@ -43,6 +45,21 @@ def on_card_payment_succeeded(*, intent) -> None:
         card_brand=intent.card_brand,
         card_last4=intent.card_last4,
     )
+
+
+@transaction.atomic
+def card_overpayment_refund(*, actor, payment: ReceivedPayment) -> ReceivedPayment:
+    """Refund to the card what a card payment left unallocated (no open call took it), through the provider."""
+    intent = (
+        PaymentIntent.objects.filter(purpose=PURPOSE, provider_reference=payment.reference).first()
+        if payment.source == PaymentSource.CARD
+        else None
+    )
+    if intent is None:
+        raise ValidationError(_("Only a card payment can be refunded from here."), code="not_card")
+    amount = payment.unallocated
+    intent = intent_refund(actor=actor, intent=intent, amount=amount, reason="over_payment")
+    return payment_refunded(actor=actor, payment=payment, amount=amount, refund_reference=intent.refund_reference)
 
 
 def register() -> None:

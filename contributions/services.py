@@ -364,6 +364,23 @@ def payment_allocate(*, actor, payment: ReceivedPayment, call: ContributionCall)
     return amount
 
 
+def payment_refunded(*, actor, payment: ReceivedPayment, amount: Decimal, refund_reference: str) -> ReceivedPayment:
+    """What was not allocated of a payment went back to the payer (over-payment): it leaves the list to allocate."""
+    payment = ReceivedPayment.objects.select_for_update().get(pk=payment.pk)
+    if amount <= 0 or amount > payment.unallocated:
+        raise ValidationError(_("Only what is not allocated can be refunded."), code="refund_amount")
+    payment.unallocated -= amount
+    payment.refunded += amount
+    payment.save(update_fields=["unallocated", "refunded", "updated_at"])
+    record(
+        actor=actor,
+        action="contribution_payment.refunded",
+        target=payment,
+        data={"amount": str(amount), "refund": refund_reference},
+    )
+    return payment
+
+
 @dataclass
 class ImportResult:
     payment_import: PaymentImport

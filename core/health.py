@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
+from jobs.health import check_task_backlog, check_task_dead_letters, check_task_workers
+
 
 def check_database() -> tuple[bool, str]:
     try:
@@ -56,6 +58,9 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "database": check_database,
     "storage": check_storage,
     "task_queue": check_task_queue,
+    "task_workers": check_task_workers,
+    "task_backlog": check_task_backlog,
+    "task_dead_letters": check_task_dead_letters,
 }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "core",
     "outbox",
     "audit",
+    "jobs",
     "documents",
     "accounts",
     "people",
@@ -133,6 +135,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
 if DATABASE_URL:
     # 0: one connection per request, safe under any server (threads included). With gunicorn *sync* workers,
     # DB_CONN_MAX_AGE=60 reuses one connection per worker; never with threads (each keeps its own). A kept
@@ -142,6 +149,8 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # a SQLite file named by URL (task workers in tests)
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
     if PRODUCTION:
         raise ConfigError("DATABASE_URL is required when DJANGO_ENV=production (postgres://…).")
@@ -150,11 +159,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "openmutuelle.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -277,10 +282,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenMutuelle <ne-pas-
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
+# Embedded default: django-tasks-db's table, run by ``manage.py task_worker`` (jobs.worker: lease, retries with
+# backoff, dead letters, heartbeats). Production: ``TASKS_BACKEND=django_tasks_rq.RQBackend`` over Redis
+# (``TASKS_REDIS_URL``, else ``REDIS_URL``), run by the same command (an RQ worker with the same policy).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5)  # then the task is a dead letter, shown to staff
+TASKS_RETRY_BACKOFF = env_int("TASKS_RETRY_BACKOFF", 10)  # seconds before the 2nd attempt, doubling each time
+TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 60)  # a running task whose worker is silent this long is retaken
+TASKS_HEARTBEAT_SECONDS = env_int("TASKS_HEARTBEAT_SECONDS", 5)
+TASKS_MAX_WAIT_SECONDS = env_int("TASKS_MAX_WAIT_SECONDS", 600)  # /healthz fails when a task waits longer
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "") or REDIS_URL or "redis://127.0.0.1:6379/0"
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASKS_TIMEOUT_SECONDS", 600)}}
+RQ = {
+    "QUEUE_CLASS": "jobs.rq.RetryingQueue",
+    "WORKER_CLASS": "jobs.rq.LeasedWorker",
+    "JOB_CLASS": "django_tasks_rq.backend.Job",
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -343,7 +359,10 @@ if ENVIRONMENT == "test":
         # connection instead of sharing the test thread's (Django shares in-memory SQLite connections).
         _shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else VAR_DIR  # noqa: S108 - test data, per process
         DATABASES["default"]["TEST"] = {"NAME": str(_shm / f"openmutuelle-test-{os.getpid()}.sqlite3")}
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Unit tests run tasks at once; the task fault tests start real workers with TASKS_BACKEND set.
+    _TEST_TASKS = os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    TASKS = {"default": {"BACKEND": _TEST_TASKS}}
+    RQ_QUEUES["default"]["URL"] = os.environ.get("TASKS_REDIS_URL") or "redis://127.0.0.1:6379/8"  # tests' Redis db
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LOGGING = {

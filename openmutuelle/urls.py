@@ -33,6 +33,7 @@ urlpatterns = [
     path("backoffice/professionals/", include("professionals.backoffice_urls")),
     path("space/privacy/", include("privacy.urls")),
     path("backoffice/privacy/", include("privacy.backoffice_urls")),
+    path("backoffice/tasks/", include("jobs.backoffice_urls")),
     path("backoffice/", include("backoffice.urls")),
     path("api/", api.urls),
     path("space/tokens/", include("api.urls")),

@@ -12,6 +12,7 @@ class IntentStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("card payment", "Cancelled")
 
 
+IN_PROGRESS_STATUSES = ["created", "pending"]  # literal values: the database constraint's migration reads them
 FINAL_STATUSES = frozenset({IntentStatus.SUCCEEDED, IntentStatus.FAILED, IntentStatus.CANCELLED})
 
 INTENT_TRANSITIONS: dict[str, frozenset[str]] = {

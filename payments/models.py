@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import PublicModel, TimeStampedModel
-from payments.choices import CardBrand, IntentStatus
+from payments.choices import IN_PROGRESS_STATUSES, CardBrand, IntentStatus
 
 
 class PaymentIntent(PublicModel):
@@ -34,6 +34,9 @@ class PaymentIntent(PublicModel):
     failure_reason = models.CharField(_("failure reason"), max_length=80, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("checkout expires at"), null=True, blank=True)
+    refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
+    refund_reference = models.CharField(_("refund reference"), max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("card payment")
@@ -49,6 +52,17 @@ class PaymentIntent(PublicModel):
                 fields=["provider", "provider_reference"],
                 condition=~Q(provider_reference=""),
                 name="intent_unique_provider_reference",
+            ),
+            # One charge per object: a second checkout takes up (or cancels) the one in progress.
+            models.UniqueConstraint(
+                fields=["purpose", "target_id"],
+                condition=Q(status__in=IN_PROGRESS_STATUSES),
+                name="intent_one_in_progress",
+                violation_error_message=_("A payment of this is already in progress."),
+            ),
+            models.CheckConstraint(
+                name="intent_refund_within_amount",
+                condition=Q(refunded_amount__gte=0, refunded_amount__lte=F("amount")),
             ),
         ]
 
@@ -91,6 +105,7 @@ class SandboxCharge(TimeStampedModel):
     card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
     card_last4 = models.CharField(_("card last four digits"), max_length=4, blank=True)
     reason = models.CharField(_("reason"), max_length=80, blank=True)
+    refunded = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("sandbox charge")

@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.validation import validate_row
 from payments import purposes
-from payments.choices import FINAL_STATUSES, INTENT_TRANSITIONS, IntentStatus
+from payments.choices import FINAL_STATUSES, IN_PROGRESS_STATUSES, INTENT_TRANSITIONS, IntentStatus
 from payments.models import PaymentIntent, ProviderEvent
-from payments.providers import InvalidNotificationError, Notification, get_provider, provider_code
+from payments.providers import InvalidNotificationError, Notification, RefundError, get_provider, provider_code
 
 logger = logging.getLogger(__name__)
 
-REUSE_WITHIN = timedelta(minutes=30)
+CHECKOUT_LIFETIME = timedelta(hours=1)  # the provider's page for a payment works this long after its last start
+NOTIFICATION_GRACE = timedelta(minutes=5)  # a payer who submitted the card just before the end is still honoured
 
 
 @dataclass(frozen=True)
@@ -47,26 +48,24 @@ def _transition(intent: PaymentIntent, status: str) -> None:
 def intent_start(
     *, actor, purpose: str, target_id: UUID, amount: Decimal, description: str, currency: str = "EUR"
 ) -> Started:
-    """A payment of ``amount`` for an object, and the provider's hosted page to send the payer to. A second click
-    within 30 minutes for the same object and amount takes up the same payment."""
+    """A payment of ``amount`` for an object, and the provider's hosted page to send the payer to.
+
+    One charge per object: an object has at most one payment in progress (a database constraint). A second
+    checkout by the same payer for the same amount takes that payment up (its page works for another hour);
+    otherwise the payment in progress is cancelled, at the provider too, before a new one starts."""
     purposes.get(purpose)
     if amount <= 0:
         raise ValidationError(_("There is nothing to pay."), code="amount")
     provider = get_provider()
-    open_intent = (
-        PaymentIntent.objects.select_for_update()
-        .filter(
-            purpose=purpose,
-            target_id=target_id,
-            created_by=actor,
-            amount=amount,
-            status=IntentStatus.PENDING,
-            created_at__gte=timezone.now() - REUSE_WITHIN,
-        )
-        .first()
-    )
+    open_intent = _in_progress(purpose, target_id)
+    if open_intent is not None and (open_intent.amount, open_intent.currency, open_intent.created_by_id) == (
+        amount,
+        currency,
+        actor.pk,
+    ):
+        return _take_up(open_intent, provider)
     if open_intent is not None:
-        return Started(open_intent, provider.start(open_intent))
+        intent_cancel(actor=actor, intent=open_intent, reason="superseded")
     intent = PaymentIntent(
         provider=provider_code(),
         purpose=purpose,
@@ -75,9 +74,14 @@ def intent_start(
         amount=amount,
         currency=currency,
         created_by=actor,
+        expires_at=timezone.now() + CHECKOUT_LIFETIME,
     )
     validate_row(intent)
-    intent.save()
+    try:
+        with transaction.atomic():
+            intent.save()
+    except IntegrityError:  # a concurrent checkout of the same object opened one first: take it up
+        return _take_up(_in_progress(purpose, target_id), provider)
     url = provider.start(intent)
     _transition(intent, IntentStatus.PENDING)
     intent.save(update_fields=["status", "updated_at"])
@@ -88,6 +92,52 @@ def intent_start(
         data={"purpose": purpose, "target": str(target_id), "amount": str(amount), "provider": intent.provider},
     )
     return Started(intent, url)
+
+
+def _in_progress(purpose: str, target_id: UUID) -> PaymentIntent | None:
+    return (
+        PaymentIntent.objects.select_for_update()
+        .filter(purpose=purpose, target_id=target_id, status__in=IN_PROGRESS_STATUSES)
+        .first()
+    )
+
+
+def _take_up(intent: PaymentIntent, provider) -> Started:
+    intent.expires_at = timezone.now() + CHECKOUT_LIFETIME
+    intent.save(update_fields=["expires_at", "updated_at"])
+    return Started(intent, provider.start(intent))
+
+
+@transaction.atomic
+def intent_cancel(*, actor, intent: PaymentIntent, reason: str) -> PaymentIntent:
+    """Give up a payment in progress, at the provider first (its page then refuses the card)."""
+    get_provider().cancel(intent)
+    _transition(intent, IntentStatus.CANCELLED)
+    intent.failure_reason, intent.completed_at = reason, timezone.now()
+    intent.save(update_fields=["status", "failure_reason", "completed_at", "updated_at"])
+    record(actor=actor, action="payment_intent.cancelled", target=intent, data={"reason": reason})
+    return intent
+
+
+@transaction.atomic
+def intent_refund(*, actor, intent: PaymentIntent, amount: Decimal, reason: str) -> PaymentIntent:
+    """Give ``amount`` taken for ``intent`` back to the card through the provider (never more than was taken)."""
+    intent = PaymentIntent.objects.select_for_update().get(pk=intent.pk)
+    if amount <= 0 or intent.refunded_amount + amount > intent.amount:
+        raise ValidationError(_("This refund is more than what was paid."), code="refund_amount")
+    try:
+        intent.refund_reference = get_provider().refund(intent, amount)[:80]
+    except RefundError as exc:
+        raise ValidationError(_("The payment provider did not refund this payment."), code="refund") from exc
+    intent.refunded_amount += amount
+    intent.save(update_fields=["refunded_amount", "refund_reference", "updated_at"])
+    record(
+        actor=actor,
+        action="payment_intent.refunded",
+        target=intent,
+        data={"amount": str(amount), "reason": reason, "refund": intent.refund_reference},
+    )
+    return intent
 
 
 @dataclass(frozen=True)
@@ -138,6 +188,9 @@ def _apply(notification: Notification) -> Outcome:
             target=intent,
             data={"event": notification.event_id, "reason": reason, "amount": str(notification.amount)},
         )
+        if reason in LATE and notification.status == IntentStatus.SUCCEEDED and intent.status != IntentStatus.SUCCEEDED:
+            _give_back(intent, notification, reason)
+            return Outcome(True, "refunded", intent)
         return Outcome(reason == "already_settled", reason, intent)
     _settle(intent, notification)
     return Outcome(True, "", intent)
@@ -151,13 +204,18 @@ def _locked_intent(public_id: str) -> PaymentIntent | None:
     return PaymentIntent.objects.select_for_update().filter(public_id=public_id).first()
 
 
+LATE = ("already_settled", "expired")
+
+
 def _refusal(intent: PaymentIntent | None, notification: Notification) -> str:
     if intent is None:
         return "unknown_payment"
-    if intent.status in FINAL_STATUSES:
-        return "already_settled"
     if notification.amount != intent.amount or notification.currency != intent.currency:
         return "amount_mismatch"
+    if intent.status in FINAL_STATUSES:
+        return "already_settled"
+    if intent.expires_at and timezone.now() > intent.expires_at + NOTIFICATION_GRACE:
+        return "expired"
     if notification.status not in (IntentStatus.SUCCEEDED, IntentStatus.FAILED, IntentStatus.CANCELLED):
         return "unknown_status"
     return ""
@@ -185,6 +243,22 @@ def _settle(intent: PaymentIntent, notification: Notification) -> None:
     )
     if intent.status == IntentStatus.SUCCEEDED:
         purposes.get(intent.purpose).on_success(intent=intent)
+
+
+def _give_back(intent: PaymentIntent, notification: Notification, reason: str) -> None:
+    """The provider took money for a checkout the portal no longer honours (cancelled, replaced or expired): the
+    payment is closed and the money refunded, never kept."""
+    if intent.status not in FINAL_STATUSES:
+        _transition(intent, IntentStatus.CANCELLED)
+        intent.failure_reason, intent.completed_at = reason, timezone.now()
+    intent.provider_reference = intent.provider_reference or notification.provider_reference
+    intent.card_brand, intent.card_last4 = notification.card_brand, notification.card_last4
+    intent.save()
+    try:
+        intent_refund(actor=None, intent=intent, amount=notification.amount - intent.refunded_amount, reason=reason)
+    except ValidationError as exc:  # staff follow it up from the trail and the provider's back office
+        logger.error("Payment %s: money taken after %s, refund failed: %s", intent.public_id, reason, exc.messages)
+        record(actor=None, action="payment_intent.refund_failed", target=intent, data={"reason": reason})
 
 
 def intent_refresh(*, intent: PaymentIntent) -> PaymentIntent:

@@ -186,3 +186,13 @@ register(
     sees_all=STAFF,
     methods=("POST",),
 )
+
+register(
+    "contributions_backoffice:refund",
+    own=_unallocated,
+    other=_unallocated,
+    owners=STAFF,
+    allowed=STAFF,
+    sees_all=STAFF,
+    methods=("POST",),
+)

@@ -18,7 +18,8 @@ def test_it_names_the_portal_the_mail_folder_and_the_worker(settings, tmp_path):
     text = run_info()
     assert "Portal:  http://127.0.0.1:8765/" in text
     assert f"Emails:  one .eml file per message under {tmp_path / 'mail'}/" in text
-    assert "Worker:  a task worker (python manage.py db_worker) runs beside the web server" in text
+    assert "Worker:  a task worker (python manage.py task_worker) runs beside the web server" in text
+    assert "Sealer:  the audit sealer (python manage.py audit_seal --loop)" in text
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,14 @@ def test_detailed_health_needs_the_token(client, settings):
     assert response.status_code == 200
     data = response.json()
     assert data["status"] == "ok"
-    assert set(data["checks"]) >= {"database", "storage", "task_queue"}
+    assert set(data["checks"]) >= {
+        "database",
+        "storage",
+        "task_queue",
+        "task_workers",
+        "task_backlog",
+        "task_dead_letters",
+    }
     assert all(check["ok"] for check in data["checks"].values())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from payments.providers.base import InvalidNotificationError, Notification, Provider
+from payments.providers.base import InvalidNotificationError, Notification, Provider, RefundError
 
 
 def provider_code() -> str:
@@ -24,4 +24,4 @@ def get_provider() -> Provider:
     raise ImproperlyConfigured(f"Unknown PAYMENT_PROVIDER {code!r}: the built-in one is 'sandbox'.")
 
 
-__all__ = ["InvalidNotificationError", "Notification", "Provider", "get_provider", "provider_code"]
+__all__ = ["InvalidNotificationError", "Notification", "Provider", "RefundError", "get_provider", "provider_code"]

@@ -2,7 +2,9 @@
 
 The portal never sees a card number: it starts a payment and sends the payer to the provider's hosted page
 (``start``), trusts a result only from a signed server-to-server notification (``parse_notification``), and may ask
-the provider for the status of a payment it has not heard about (``fetch``).
+the provider for the status of a payment it has not heard about (``fetch``). A checkout the portal gave up on is
+cancelled at the provider (``cancel``: its hosted page then refuses the card), and money the portal must not keep
+goes back to the card (``refund``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from decimal import Decimal
 from typing import Protocol
 
 from payments.models import PaymentIntent
+
+
+class RefundError(RuntimeError):
+    """The provider did not refund (nothing was taken, or more than was taken was asked)."""
 
 
 class InvalidNotificationError(ValueError):
@@ -44,3 +50,11 @@ class Provider(Protocol):
 
     def fetch(self, intent: PaymentIntent) -> Notification | None:
         """The provider's current answer about ``intent`` (None while the payer has not finished)."""
+
+    def cancel(self, intent: PaymentIntent) -> None:
+        """Close the checkout of ``intent``: its hosted page no longer takes a card (a payment already taken
+        still gets notified, and is then refunded)."""
+
+    def refund(self, intent: PaymentIntent, amount: Decimal) -> str:
+        """Give ``amount`` of the money taken for ``intent`` back to the card; the provider's refund reference.
+        Raises RefundError when it cannot."""

@@ -9,6 +9,8 @@
 3. It sends the portal an HMAC-SHA256-signed notification (``X-Sandbox-Signature: t=<unix time>,v1=<hex>`` over
    ``"<t>.<body>"``), server to server, then redirects the payer to the return page.
 4. ``fetch`` answers the portal's status question with the same signed document, so a lost notification is made up.
+5. ``cancel`` closes a checkout (its page then sends the payer back without taking the card); ``refund`` gives money
+   taken back (recorded on the charge, at most what was taken).
 
 The secret is ``settings.PAYMENT_SANDBOX_SECRET``, else a key derived from ``SECRET_KEY``.
 """
@@ -33,7 +35,7 @@ from stdnum import luhn
 
 from payments.choices import CardBrand, IntentStatus
 from payments.models import PaymentIntent, SandboxCharge
-from payments.providers.base import InvalidNotificationError, Notification
+from payments.providers.base import InvalidNotificationError, Notification, RefundError
 
 logger = logging.getLogger(__name__)
 
@@ -153,12 +155,16 @@ def checkout_read(token: str) -> Checkout | None:
 
 def charge_open(checkout: Checkout) -> SandboxCharge:
     """The sandbox's record of a checkout, made once per payment id."""
+    return _charge(checkout.intent_id, checkout.amount, checkout.currency)
+
+
+def _charge(intent_id, amount: Decimal, currency: str) -> SandboxCharge:
     return SandboxCharge.objects.get_or_create(
-        intent_id=checkout.intent_id,
+        intent_id=intent_id,
         defaults={
             "reference": f"SBX-{uuid.uuid4().hex[:16].upper()}",
-            "amount": checkout.amount,
-            "currency": checkout.currency,
+            "amount": amount,
+            "currency": currency,
             "status": IntentStatus.PENDING,
         },
     )[0]
@@ -255,3 +261,15 @@ class SandboxProvider:
             return None
         body = notification_body(charge)
         return self.parse_notification(body, {SIGNATURE_HEADER: sign(body)})
+
+    def cancel(self, intent: PaymentIntent) -> None:
+        charge_settle(_charge(intent.public_id, intent.amount, intent.currency), IntentStatus.CANCELLED,
+                      reason="cancelled_by_merchant")
+
+    def refund(self, intent: PaymentIntent, amount: Decimal) -> str:
+        charge = SandboxCharge.objects.select_for_update().filter(intent_id=intent.public_id).first()
+        if charge is None or charge.status != IntentStatus.SUCCEEDED or charge.refunded + amount > charge.amount:
+            raise RefundError("nothing to refund")
+        charge.refunded += amount
+        charge.save(update_fields=["refunded", "updated_at"])
+        return f"RFD-{charge.reference}-{charge.refunded}"

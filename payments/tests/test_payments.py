@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,30 +12,15 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from contributions import services as contribution_services
 from contributions.choices import CallStatus
 from contributions.models import ReceivedPayment
-from contributions.services import Quarter
-from contributions.tests.conftest import _file_mail, log_in, make_family  # noqa: F401 - fixture
+from contributions.tests.conftest import log_in
 from contributions.tests.helpers import mails
 from payments.choices import IntentStatus
 from payments.models import PaymentIntent, ProviderEvent, SandboxCharge
 from payments.providers import sandbox
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def family(db):
-    return make_family()
-
-
-@pytest.fixture
-def call(family):
-    (issued,) = contribution_services.calls_generate(
-        actor=None, quarter=Quarter(2026, 1), today=date(2025, 12, 12), notify=False
-    )
-    return issued
 
 
 @pytest.fixture

@@ -141,3 +141,7 @@ def concurrently(count: int, action) -> list:
     for thread in threads:
         thread.join()
     return results
+
+
+# The task fault tests' real workers (tests/faults/test_tasks.py).
+from tests.faults.task_workers import box, engine, workers  # noqa: E402, F401 - fixtures

@@ -20,7 +20,7 @@ from tests.serving.support import Output, http_get, wait_for
 
 pytestmark = pytest.mark.slow
 
-STARTED = re.compile(r"\|\s*(web|worker)\.1 started \(pid=(\d+)\)")
+STARTED = re.compile(r"\|\s*(web|worker|sealer)\.1 started \(pid=(\d+)\)")
 
 
 def group_alive(pgid: int) -> bool:
@@ -56,11 +56,11 @@ def test_make_run_serves_the_portal_and_a_worker_and_one_ctrl_c_stops_both(datab
         status = wait_for(lambda: http_get(f"http://127.0.0.1:{port}/healthz")[0], 90, "the page answering", output)
         assert status == 200, output.text
         assert http_get(f"http://127.0.0.1:{port}/login/")[0] == 200
-        wait_for(lambda: sorted(STARTED.findall(output.text))[1:2], 10, "both processes", output)
-        assert [name for name, _ in sorted(STARTED.findall(output.text))] == ["web", "worker"]
+        wait_for(lambda: sorted(STARTED.findall(output.text))[2:3], 10, "the three processes", output)
+        assert [name for name, _ in sorted(STARTED.findall(output.text))] == ["sealer", "web", "worker"]
         # After the demo logins: where the emails go, and that a worker runs (before the processes' own lines).
         assert f"Emails:  one .eml file per message under {var / 'mail'}/" in output.text
-        assert "Worker:  a task worker (python manage.py db_worker) runs beside the web server" in output.text
+        assert "Worker:  a task worker (python manage.py task_worker) runs beside the web server" in output.text
 
         # A task enqueued by another process is done by the worker, whose links follow the served port.
         probe = tmp_path / "portal-url.txt"

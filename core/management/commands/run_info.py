@@ -50,7 +50,9 @@ class Command(BaseCommand):
                     f"Portal:  {settings.PORTAL_URL}/ (every link in the emails starts there)",
                     f"Emails:  {mail_destination()}",
                     f"Worker:  a task worker ({procfile_command('worker')}) runs beside the web server,"
-                    " its lines prefixed 'worker.1 |'; Ctrl-C stops both.",
+                    " its lines prefixed 'worker.1 |';",
+                    f"Sealer:  the audit sealer ({procfile_command('sealer')}) chains the evidence trail as it"
+                    " commits, 'sealer.1 |'; Ctrl-C stops all three.",
                     "",
                 ]
             )
