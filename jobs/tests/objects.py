@@ -20,7 +20,7 @@ def _failed_task(profile) -> Target:
         run_after=timezone.now(),
         worker_ids=["matrix"],
     )
-    return Target({"task_id": str(task.id)}, reveals=[str(task.id)])
+    return Target({"task_id": str(task.id)}, reveals=[task.task_path])  # its id is in the URL (and the page's links)
 
 
 register(
