@@ -76,12 +76,15 @@ def intent_start(
         created_by=actor,
         expires_at=timezone.now() + CHECKOUT_LIFETIME,
     )
-    validate_row(intent)
     try:
+        validate_row(intent)  # checks the one-in-progress constraint too: a concurrent checkout may just have won
         with transaction.atomic():
             intent.save()
-    except IntegrityError:  # a concurrent checkout of the same object opened one first: take it up
-        return _take_up(_in_progress(purpose, target_id), provider)
+    except (IntegrityError, ValidationError):
+        winner = _in_progress(purpose, target_id)
+        if winner is None:  # not the race: a real validation error
+            raise
+        return _take_up(winner, provider)  # a concurrent checkout of the same object opened one first: take it up
     url = provider.start(intent)
     _transition(intent, IntentStatus.PENDING)
     intent.save(update_fields=["status", "updated_at"])
