@@ -75,11 +75,9 @@ def _refuse_self(actor: User | None, user: User) -> None:
 
 
 def _notify(*, email: str, language: str, template: str, context: dict) -> None:
-    """Send after commit, to the address as it was when the change was decided."""
+    """Queued in the deciding transaction (sent after its commit), to the address as it was then."""
     if email:
-        transaction.on_commit(
-            lambda: send_templated_email(to=[email], template=template, context=context, language=language)
-        )
+        send_templated_email(to=[email], template=template, context=context, language=language)
 
 
 # --- Unlock, deactivate, reactivate, delete --------------------------------------------------

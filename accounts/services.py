@@ -190,7 +190,7 @@ def password_reset_link_send(*, identifier: str) -> bool:
     record(actor=None, action="account.password_reset_requested", target=user)
     link = settings.PORTAL_URL + reverse("accounts:password_reset", args=[secret])
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
-    transaction.on_commit(lambda: _email(user, "accounts/emails/password_reset", {"link": link, "minutes": minutes}))
+    _email(user, "accounts/emails/password_reset", {"link": link, "minutes": minutes})
     return True
 
 
@@ -248,7 +248,7 @@ def password_set(*, actor: User, user: User, password: str) -> None:
     user.temporary_password_expires_at = None
     user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
     record(actor=actor, action="account.password_changed", target=user)
-    transaction.on_commit(lambda: _email(user, "accounts/emails/password_changed", {}))
+    _email(user, "accounts/emails/password_changed", {})
 
 
 @transaction.atomic
@@ -298,7 +298,7 @@ def compromised_report(*, actor: User) -> None:
     """'Someone knows my password': end every session now and send a new temporary password (SPEC A8)."""
     password = temporary_password_issue(actor=actor, user=actor, reason="reported_compromised")
     record(actor=actor, action="account.compromise_reported", target=actor)
-    transaction.on_commit(lambda: _email(actor, "accounts/emails/temporary_password", {"password": password}))
+    _email(actor, "accounts/emails/temporary_password", {"password": password})
 
 
 def profile_switch(*, actor: User, session, profile: Profile) -> None:

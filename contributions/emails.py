@@ -7,10 +7,8 @@ They give amounts and the receipt number and link to the portal, never bank deta
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.choices import ProfileKind
@@ -37,14 +35,12 @@ def recipients(contract: Contract) -> list[tuple[str, str, str]]:
 def _schedule(contract: Contract, template: str, context: dict) -> int:
     found = recipients(contract)
     for email, language, first_name in found:
-        send = partial(
-            send_templated_email,
+        send_templated_email(
             to=[email],
             template=f"contributions/emails/{template}",
             context={**context, "first_name": first_name},
             language=language,
         )
-        transaction.on_commit(send)
     return len(found)
 
 

@@ -6,11 +6,9 @@ messages say: an email is not a confidential channel, the portal is.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
 from core.mail import send_templated_email
@@ -50,14 +48,12 @@ def _schedule(request: Request, template: str, **extra: Any) -> None:
     author = request.author
     if not author.email:
         return
-    send = partial(
-        send_templated_email,
+    send_templated_email(
         to=[author.email],
         template=f"demarches/emails/{template}",
         context={**_context(request), **extra},
         language=author.language,
     )
-    transaction.on_commit(send)
 
 
 def notify_submitted(request: Request) -> None:

@@ -95,7 +95,7 @@ def email_change_request(*, actor: User, person: Person, new_email: str, passwor
     pending = PendingEmailChange(str(actor.public_id), str(person.public_id), person.email, email)
     record(actor=actor, action="person.email_change_requested", target=person)
     old_addresses = _addresses(actor, person)
-    transaction.on_commit(lambda: _send_email_change(actor, pending, old_addresses))
+    _send_email_change(actor, pending, old_addresses)
     return pending
 
 
@@ -188,10 +188,8 @@ def bank_account_replace(
     context = {"user": login, "person": person, "masked": mask_iban(account.iban), "valid_from": account.valid_from}
     language = login.language if login is not None else "fr"
     if addresses:
-        transaction.on_commit(
-            lambda: send_templated_email(
-                to=addresses, template="members/emails/bank_account_changed", context=context, language=language
-            )
+        send_templated_email(
+            to=addresses, template="members/emails/bank_account_changed", context=context, language=language
         )
     return account
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -27,6 +26,4 @@ def notify(request, step: str) -> None:
             "reason": request.extension_reason if step == "extended" else "",
             "url": settings.PORTAL_URL + reverse("privacy:detail", args=[request.public_id]),
         }
-    transaction.on_commit(
-        lambda: send_templated_email(to=[email], template="privacy/emails/step", context=context, language=language)
-    )
+    send_templated_email(to=[email], template="privacy/emails/step", context=context, language=language)

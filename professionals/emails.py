@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.choices import ProfileKind
@@ -32,8 +31,6 @@ def notify(professional: HealthProfessional, template: str, context: dict, *, ur
         **context,
     }
     for email, language in recipients(professional):
-        transaction.on_commit(
-            lambda e=email, lang=language: send_templated_email(
-                to=[e], template=f"professionals/emails/{template}", context=context, language=lang
-            )
+        send_templated_email(
+            to=[email], template=f"professionals/emails/{template}", context=context, language=language
         )

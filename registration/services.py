@@ -172,7 +172,7 @@ def _validate(
         profile="staff" if actor else "",
     )
     _letters_cancel(kind=registration.kind, target=target)
-    transaction.on_commit(lambda: _send_credentials(user, temporary))
+    _send_credentials(user, temporary)
     if email_on_file(target) and email_on_file(target) != user.email.strip().lower():
         _tell_on_file(registration=registration, target=target, state="activated" if email else "opened")
     return user
@@ -217,10 +217,8 @@ def _tell_on_file(*, registration: RegistrationRequest, target: models.Model, st
         return
     context = {"state": state or registration.match, "at": registration.created_at}
     language = registration.language
-    transaction.on_commit(
-        lambda: send_templated_email(
-            to=[to], template="registration/emails/registration_notice", context=context, language=language
-        )
+    send_templated_email(
+        to=[to], template="registration/emails/registration_notice", context=context, language=language
     )
 
 
@@ -347,13 +345,11 @@ def registration_refuse(*, actor: User, registration: RegistrationRequest, reaso
     registration.save()
     record(actor=actor, action="registration.refused", target=registration, data={"reason": reason}, profile="staff")
     email, language = registration.email, registration.language
-    transaction.on_commit(
-        lambda: send_templated_email(
-            to=[email],
-            template="registration/emails/registration_refused",
-            context={"reason": reason},
-            language=language,
-        )
+    send_templated_email(
+        to=[email],
+        template="registration/emails/registration_refused",
+        context={"reason": reason},
+        language=language,
     )
     return registration
 
@@ -379,13 +375,11 @@ def _closure_store(*, actor: User, kind: str, reason: str) -> AccountClosureRequ
     closure.save()
     record(actor=actor, action="account.closure_requested", target=closure, data={"kind": kind})
     email, language, first_name = actor.email, actor.language, actor.first_name
-    transaction.on_commit(
-        lambda: send_templated_email(
-            to=[email],
-            template="registration/emails/closure_received",
-            context={"first_name": first_name, "kind": closure.get_kind_display()},
-            language=language,
-        )
+    send_templated_email(
+        to=[email],
+        template="registration/emails/closure_received",
+        context={"first_name": first_name, "kind": closure.get_kind_display()},
+        language=language,
     )
     return closure
 
@@ -415,12 +409,10 @@ def closure_request_refuse(*, actor: User, closure: AccountClosureRequest, note:
     record(actor=actor, action="account.closure_refused", target=closure, profile="staff")
     user = closure.user
     email, language, first_name = user.email, user.language, user.first_name
-    transaction.on_commit(
-        lambda: send_templated_email(
-            to=[email],
-            template="registration/emails/closure_refused",
-            context={"first_name": first_name, "note": note},
-            language=language,
-        )
+    send_templated_email(
+        to=[email],
+        template="registration/emails/closure_refused",
+        context={"first_name": first_name, "note": note},
+        language=language,
     )
     return closure

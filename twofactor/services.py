@@ -302,10 +302,8 @@ def _devices_delete(user: User) -> None:
 
 def _notify(user: User, template: str) -> None:
     if user.email:
-        transaction.on_commit(
-            lambda: send_templated_email(
-                to=[user.email], template=f"twofactor/emails/{template}", context={"user": user}, language=user.language
-            )
+        send_templated_email(
+            to=[user.email], template=f"twofactor/emails/{template}", context={"user": user}, language=user.language
         )
 
 
