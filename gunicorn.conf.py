@@ -5,15 +5,20 @@ Read from the environment, with defaults fit for one host behind a reverse proxy
 | variable | default | |
 |---|---|---|
 | ``GUNICORN_BIND`` | ``127.0.0.1:$PORT`` (``PORT`` 8000) | comma-separated; ``0.0.0.0:8000`` in a container |
-| ``WEB_CONCURRENCY`` | 2 × CPUs + 1, at most 12 | worker processes (sync workers: one request each) |
+| ``WEB_CONCURRENCY`` | 2 × CPUs + 1, at most 12; 1 without ``REDIS_URL`` | worker processes (sync workers: one request each) |
 | ``GUNICORN_TIMEOUT`` | 60 | seconds a request may take (a claim with 50 photos is re-encoded in the request) |
 | ``GUNICORN_GRACEFUL_TIMEOUT`` | 30 | seconds given to requests in flight on a restart or SIGTERM |
 | ``FORWARDED_ALLOW_IPS`` | ``127.0.0.1,::1`` | proxies trusted for ``X-Forwarded-Proto`` (read by gunicorn itself) |
+
+Without ``REDIS_URL`` the cache is each process's own memory: sessions read from it, the per-address login limit,
+the API rate limits and every other counter would count per worker (a limit of N becoming N per worker). So the
+server then runs one worker, and refuses to start when ``WEB_CONCURRENCY`` asks for more.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 
 def _int(name: str, default: int) -> int:
@@ -31,7 +36,17 @@ def _cpus() -> int:
 bind = [address.strip() for address in os.environ.get("GUNICORN_BIND", "").split(",") if address.strip()] or [
     f"127.0.0.1:{_int('PORT', 8000)}"
 ]
-workers = _int("WEB_CONCURRENCY", min(2 * _cpus() + 1, 12))
+LOCAL_STATE = (
+    "without REDIS_URL each worker keeps its own cache: the per-address login limit, the API rate limits, the "
+    "registration, rights-check and step-up counters and the sessions' cache are not shared between workers"
+)
+if os.environ.get("REDIS_URL", "").strip():
+    workers = _int("WEB_CONCURRENCY", min(2 * _cpus() + 1, 12))
+elif _int("WEB_CONCURRENCY", 1) > 1:
+    sys.exit(f"Configuration error: WEB_CONCURRENCY={_int('WEB_CONCURRENCY', 1)} but {LOCAL_STATE}. Set REDIS_URL.")
+else:
+    workers = 1
+    print(f"gunicorn: one worker, {LOCAL_STATE} (set REDIS_URL to run several).", file=sys.stderr)  # noqa: T201
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5  # seconds; the reverse proxy keeps its connections to gunicorn open

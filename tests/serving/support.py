@@ -54,3 +54,82 @@ def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, byte
         return error.code, error.read()
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, b""
+
+
+GUNICORN = "gunicorn -c gunicorn.conf.py openmutuelle.wsgi"  # the README's production command
+
+
+class Server:
+    """The production server (gunicorn, the repository's config) started in a child process on one port."""
+
+    def __init__(self, env: dict[str, str], port: int, cwd) -> None:
+        import subprocess
+        from pathlib import Path
+
+        from core.tests.processes import BIN
+
+        self.port = port
+        executable, *arguments = GUNICORN.split()
+        self.process = subprocess.Popen(
+            [str(Path(BIN) / executable), *arguments],
+            cwd=cwd,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output = Output(self.process.stdout)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def wait_ready(self, headers: dict[str, str], timeout: float = 90) -> None:
+        wait_for(lambda: http_get(self.url("/healthz"), headers)[0] == 200, timeout, "gunicorn", self.output)
+
+    def stop(self) -> int:
+        """Graceful stop (SIGTERM); the exit code."""
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=40)
+
+
+class Browser:
+    """A client that keeps cookies across servers of one site (cookies ignore the port), follows no redirect and
+    sends what a reverse proxy terminating TLS would (``headers``): the portal's host, ``X-Forwarded-Proto``."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = dict(headers)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, data: dict[str, str] | None = None, json_body=None):
+        """(status, headers, body)."""
+        import json
+        from http.client import HTTPConnection
+        from urllib.parse import urlencode, urlsplit
+
+        parts = urlsplit(url)
+        headers = {**self.headers}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if data is not None:
+            body, headers["Content-Type"] = urlencode(data), "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body, headers["Content-Type"] = json.dumps(json_body), "application/json"
+        connection = HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body, headers)
+            response = connection.getresponse()
+            content = response.read()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "max-age=0" not in header.lower():
+                self.cookies[name.strip()] = value
+            else:
+                self.cookies.pop(name.strip(), None)
+        return response.status, response.headers, content
