@@ -5,7 +5,7 @@ Read from the environment, with defaults fit for one host behind a reverse proxy
 | variable | default | |
 |---|---|---|
 | ``GUNICORN_BIND`` | ``127.0.0.1:$PORT`` (``PORT`` 8000) | comma-separated; ``0.0.0.0:8000`` in a container |
-| ``WEB_CONCURRENCY`` | 2 × CPUs + 1, at most 12; 1 without ``REDIS_URL`` | worker processes (sync workers: one request each) |
+| ``WEB_CONCURRENCY`` | 2 × CPUs + 1, at most 12 (1 without ``REDIS_URL``) | worker processes (sync workers) |
 | ``GUNICORN_TIMEOUT`` | 60 | seconds a request may take (a claim with 50 photos is re-encoded in the request) |
 | ``GUNICORN_GRACEFUL_TIMEOUT`` | 30 | seconds given to requests in flight on a restart or SIGTERM |
 | ``FORWARDED_ALLOW_IPS`` | ``127.0.0.1,::1`` | proxies trusted for ``X-Forwarded-Proto`` (read by gunicorn itself) |

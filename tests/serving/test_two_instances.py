@@ -92,7 +92,8 @@ def member(username: str):
 
 
 def browser(address: str) -> Browser:
-    return Browser({"Host": HOST, "X-Forwarded-Proto": "https", "Origin": f"https://{HOST}", "X-Forwarded-For": address})
+    proxied = {"Host": HOST, "X-Forwarded-Proto": "https", "Origin": f"https://{HOST}"}
+    return Browser({**proxied, "X-Forwarded-For": address})
 
 
 def token(page: bytes) -> str:
