@@ -175,8 +175,9 @@ class EncryptedStorage(Storage):
         Built without arguments, ``FileSystemStorage`` follows ``MEDIA_ROOT`` even when tests change it.
         """
         path = settings.DOCUMENTS_BACKEND_STORAGE
-        if self._backend is None or path != self._backend_path:
-            self._backend, self._backend_path = import_string(path)(), path
+        key = f"{path} {sorted(getattr(settings, 'DOCUMENTS_S3', {}).items())}"  # another bucket: another backend
+        if self._backend is None or key != self._backend_path:
+            self._backend, self._backend_path = import_string(path)(), key
         return self._backend
 
     def _save(self, name: str, content: File) -> str:

@@ -260,8 +260,22 @@ STORAGES = {
         )
     },
 }
-# The storage the encrypted bytes go to: a local folder by default, S3 at scale.
-DOCUMENTS_BACKEND_STORAGE = os.environ.get("DOCUMENTS_BACKEND_STORAGE", "django.core.files.storage.FileSystemStorage")
+# The storage the encrypted bytes go to: a local folder by default, an S3-compatible bucket at scale
+# (``DOCUMENTS_S3_BUCKET``: documents.s3, README "Documents on S3-compatible storage").
+DOCUMENTS_S3 = {
+    "bucket_name": os.environ.get("DOCUMENTS_S3_BUCKET", ""),
+    "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL", ""),  # empty: AWS itself
+    "region_name": os.environ.get("DOCUMENTS_S3_REGION", ""),
+    "location": os.environ.get("DOCUMENTS_S3_PREFIX", ""),  # a key prefix inside the bucket
+    "addressing_style": os.environ.get("DOCUMENTS_S3_ADDRESSING_STYLE", ""),  # "path" for most non-AWS servers
+    # Empty: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, the instance's role).
+    "access_key": os.environ.get("DOCUMENTS_S3_ACCESS_KEY_ID", ""),
+    "secret_key": os.environ.get("DOCUMENTS_S3_SECRET_ACCESS_KEY", ""),
+}
+DOCUMENTS_BACKEND_STORAGE = os.environ.get(
+    "DOCUMENTS_BACKEND_STORAGE",
+    "documents.s3.DocumentsS3Storage" if DOCUMENTS_S3["bucket_name"] else "django.core.files.storage.FileSystemStorage",
+)
 # Uploads are never spooled to a named plaintext file: in memory up to the largest per-file limit (10 MB: claims
 # and requests), beyond (several files at once) in an unlinked temporary file a killed worker cannot leave behind.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
