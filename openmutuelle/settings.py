@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "privacy",
     "demo",
     "api",
+    "backups",  # manage.py backup, restore_drill
 ]
 
 MIDDLEWARE = [

@@ -25,3 +25,6 @@ def database_url(migrated_database, tmp_path) -> str:
     path = tmp_path / "portal.sqlite3"
     shutil.copyfile(migrated_database, path)
     return f"sqlite:///{path}"
+
+
+from claims.tests.conftest import categories, family, product  # noqa: E402, F401 - fixtures (a family's claim)
