@@ -27,6 +27,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_demo_backs_up_and_restores_into_a_fresh_database_that_checks_out(family, tmp_path):
+    if connection.vendor == "postgresql":  # number the events from 1 as in a new database: no id of an earlier
+        with connection.cursor() as cursor:  # test's rolled-back transactions for the sealer to wait on
+            cursor.execute("SELECT setval(pg_get_serial_sequence('audit_auditevent', 'id'), 1, false)")
     started = time.monotonic()
     call_command("seed_demo", stdout=StringIO())
     print(f"seed_demo: {time.monotonic() - started:.1f} s")  # noqa: T201
@@ -38,7 +41,7 @@ def test_the_demo_backs_up_and_restores_into_a_fresh_database_that_checks_out(fa
         "ENCRYPTION_KEYS": ",".join(settings.ENCRYPTION_KEYS),
         "AUDIT_HEAD_FILE": str(settings.AUDIT_HEAD_FILE),
     }
-    seal(wait=10)  # as the sealer does (the first id after an earlier test's flush waits for its proof)
+    seal(wait=30)  # as the sealer does
     call_command("audit_anchor", stdout=StringIO())  # an anchor file, copied into the backup and checked
     target = tmp_path / "backup"
 
