@@ -6,7 +6,7 @@ PORT   ?= 8000
 HONCHO := $(BIN)/honcho start
 STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run demo test setup messages lint worker check-deploy clean
+.PHONY: run demo test setup messages lint worker check-deploy clean prod-like
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ check-deploy: setup
 	ALLOWED_HOSTS=portal.example.fr PORTAL_URL=https://portal.example.fr REDIS_URL=redis://127.0.0.1:6379/0 \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/deploycheck.sqlite3 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The production topology on one machine (PostgreSQL, Redis, S3 via moto, two gunicorn instances behind a proxy,
+# a task worker, the sealer): scripts/prod_like.sh, README "A production-like run on one machine". Ctrl-C stops it.
+prod-like: setup
+	@bash scripts/prod_like.sh
 
 clean:
 	rm -rf $(VENV) var
