@@ -100,3 +100,14 @@ def test_the_sweeper_lists_the_bucket_and_removes_only_the_orphans(s3_bucket, fa
     call_command("sweep_files", "--minutes", "0", stdout=out)
     assert "orphans: 1 removed (0 younger kept, 1 referenced)" in out.getvalue()
     assert s3_bucket.keys() == [referenced]
+
+
+def test_a_backup_copies_the_objects_of_the_bucket_as_stored(s3_bucket, tmp_path):
+    from backups.archive import copy_documents
+
+    storage = EncryptedStorage()
+    names = [storage.save(f"demarches/2026/{n}.pdf", ContentFile(secrets.token_bytes(1000))) for n in range(3)]
+    entries = copy_documents(tmp_path)
+    assert sorted(entries) == sorted(names)
+    for name in names:
+        assert (tmp_path / "documents" / name).read_bytes() == s3_bucket.read(name)  # still encrypted
