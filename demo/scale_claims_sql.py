@@ -129,9 +129,10 @@ def claims_sql_fill(*, per_member: int, today: date, min_person: int, seed: floa
     ]
     if not categories or builder.terms is None:
         return 0, 0
-    status_case = " ".join(
-        f"WHEN status_roll < {bound} THEN '{status}'" for bound, status in _STATUS_BOUNDS[:-1]
-    ) + f" ELSE '{_STATUS_BOUNDS[-1][1]}'"
+    status_case = (
+        " ".join(f"WHEN status_roll < {bound} THEN '{status}'" for bound, status in _STATUS_BOUNDS[:-1])
+        + f" ELSE '{_STATUS_BOUNDS[-1][1]}'"
+    )
     params = {
         "min_person": min_person,
         "products": sorted({row[0] for row in categories}),
