@@ -190,12 +190,9 @@ def ensure_database(args, env: dict[str, str]) -> None:
     if state is None and args.reuse:
         state = database_counts(args.database_url)
     if state and (args.reuse or (state["members"] >= args.members and state["claims_now"] >= args.claims)):
-        built = (
-            f"; built in {state['seconds']:.0f} s on {state['built_at']:%Y-%m-%d %H:%M}" if state["built_at"] else ""
-        )
-        print(
-            f"database: reused {args.database_url} — {state['members']:,} members, {state['claims_now']:,} claims{built}"
-        )
+        name = urlsplit(args.database_url).path[1:]
+        built = f"; built in {state['seconds']:.0f} s" if state["built_at"] else ""
+        print(f"database: reused {name}: {state['members']:,} members, {state['claims_now']:,} claims{built}")
         return
     if args.reuse:
         raise SystemExit(f"--reuse: no benchmark database at {args.database_url}")
