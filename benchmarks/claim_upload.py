@@ -164,11 +164,12 @@ def server_mode(args) -> None:
 
     options = argparse.Namespace(
         database_url=f"postgres://postgres@127.0.0.1:5432/{args.database}", redis_db=args.redis_db, port=args.port,
-        workers=1, target=None, rebuild=False, reuse=False, members=50, claims=100,
+        workers=1, target=None, secrets_from_env=False, rebuild=False, reuse=False, members=50, claims=100,
     )  # fmt: skip
     var_dir = Path(f"/tmp/{args.database}_var")  # noqa: S108
     var_dir.mkdir(parents=True, exist_ok=True)
     env = load.server_environment(options, var_dir)
+    env["GUNICORN_TIMEOUT"] = "600"  # a loaded machine may take minutes over 50 photos: measure, do not kill
     load.ensure_database(options, env)
     load.django_setup(env)
     member = load.prepare(1)["members"][0]
@@ -178,7 +179,7 @@ def server_mode(args) -> None:
     print(f"{len(photos)} photos, {sum(map(len, photos)) / 1e6:.1f} MB in all, ready in {ready:.1f} s")
     server = load.start_server(options, env, var_dir)
     client = load.Client(f"http://127.0.0.1:{args.port}", load.HOST)
-    client.token = member["token"]
+    client.token, client.timeout = member["token"], 900.0
     try:
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False)  # noqa: S603, S607
         (worker,) = [int(pid) for pid in workers.stdout.split()]
@@ -215,7 +216,7 @@ def server_mode(args) -> None:
 
         def sample() -> None:
             while not done.is_set():
-                samples.append(_status(worker)["VmRSS"])
+                samples.append(_status(worker).get("VmRSS", 0))
                 time.sleep(0.005)
 
         sampler = threading.Thread(target=sample, daemon=True)

@@ -112,7 +112,7 @@ def server_environment(args, var_dir: Path) -> dict[str, str]:
         "DB_CONN_MAX_AGE": "60",  # README: one connection per sync worker
         "BENCH_MODE": "1",
     }
-    for name in ("SECRET_KEY", "ENCRYPTION_KEYS") if args.target else ():
+    for name in ("SECRET_KEY", "ENCRYPTION_KEYS") if args.target or args.secrets_from_env else ():
         if os.environ.get(name):  # the target deployment's own secrets
             env[name] = os.environ[name]
     return environment(var_dir, env)
@@ -368,10 +368,11 @@ class Client:
         self.token: str | None = None
         self.csrf = ""
         self.data: dict = {}
+        self.timeout = 120.0
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Answer:
         connection_class = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-        connection = connection_class(*self.address, timeout=120)
+        connection = connection_class(*self.address, timeout=self.timeout)
         sent = {"Host": self.host, "User-Agent": "openmutuelle-load-benchmark", **(headers or {})}
         if not self.https:
             sent["X-Forwarded-Proto"] = "https"  # gunicorn trusts it from 127.0.0.1, as from the reverse proxy
@@ -667,7 +668,7 @@ def top_up_pool(fixtures: dict, target: str, wanted: int, cache: dict) -> None:
         thread.join()
 
 
-def print_table(results: list[Result], absent: list[str]) -> None:
+def print_table(results: list[Result], absent: list[tuple[str, str]]) -> None:
     floors = {r.clients: r.rate for r in results if r.operation == "floor"}
     print()
     print(f"{'operation':20} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} "
@@ -679,8 +680,8 @@ def print_table(results: list[Result], absent: list[str]) -> None:
             f"{r.operation:20} {r.clients:7d} {r.rate:8.1f} {r.percentile(0.5):8.1f} {r.percentile(0.95):8.1f} "
             f"{queries:>8} {ratio:>8} {r.errors:6d}" + (f"  ({r.note})" if r.note else "")
         )
-    for operation in absent:
-        print(f"{operation:20} {'absent':>7}")
+    for operation, reason in absent:
+        print(f"{operation:20} {'absent':>7}  ({reason})")
     print()
 
 
@@ -713,6 +714,11 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=int(os.environ.get("LOAD_REDIS_DB", "3")))
     parser.add_argument("--var-dir", help="Server's VAR_DIR and documents (default /tmp/<database>_var).")
     parser.add_argument("--target", help="URL of a deployment already running: no database build, no server.")
+    parser.add_argument(
+        "--secrets-from-env",
+        action="store_true",
+        help="Serve with this environment's SECRET_KEY and ENCRYPTION_KEYS (a database seeded with them).",
+    )
     parser.add_argument("--decide-pool", type=int, help="Claims to decide ready per level (default: 6/s per client).")
     parser.add_argument("--audit", action="store_true", help="Also 8 audit.record() writers (benchmarks/audit.py).")
     args = parser.parse_args()
@@ -743,7 +749,7 @@ def main() -> None:
             probe = clients_for("tokens", fixtures, target, 1, cache)[0].get("/api/me/home")
             if probe.status != 200:
                 operations.remove("api_home")
-                absent.append(f"api_home (GET /api/me/home answered {probe.status})")
+                absent.append(("api_home", f"GET /api/me/home answered {probe.status}"))
         for operation in operations:
             role = ROLES[operation][0]
             for level in levels:
