@@ -719,7 +719,7 @@ def main() -> None:
         action="store_true",
         help="Serve with this environment's SECRET_KEY and ENCRYPTION_KEYS (a database seeded with them).",
     )
-    parser.add_argument("--decide-pool", type=int, help="Claims to decide ready per level (default: 6/s per client).")
+    parser.add_argument("--decide-pool", type=int, help="Claims ready to decide per level.")
     parser.add_argument("--audit", action="store_true", help="Also 8 audit.record() writers (benchmarks/audit.py).")
     args = parser.parse_args()
     args.database_url = args.database_url or f"postgres://postgres@127.0.0.1:5432/{args.database}"
@@ -755,7 +755,9 @@ def main() -> None:
             for level in levels:
                 clients = clients_for(role, fixtures, target, level, cache)
                 if operation == "assess_decide":
-                    wanted = args.decide_pool or int(level * args.duration * 6) + 2 * level
+                    # Deciding runs at about the pace of creating: what claim_create made, plus a margin.
+                    made = next((r.rate for r in results if r.operation == "claim_create" and r.clients == level), 2)
+                    wanted = args.decide_pool or int(1.5 * made * args.duration) + 2 * level
                     top_up_pool(fixtures, target, wanted, cache)
                 result = run_phase(operation, clients, args.duration)
                 results.append(result)
