@@ -1,11 +1,17 @@
 """Benchmark: one online claim with 10 care items × 5 photographed receipts of about 3 MB each (150 MB of JPEG).
 
-Run: ``.venv/bin/python benchmarks/claim_upload.py [--mode api|service] [--items 10] [--documents 5]``.
-Sets Django up on a temporary SQLite database and file folder (nothing of ``var/`` is touched), builds a member with
-a guarantee table, generates the photos (not measured), then submits the claim — through the REST API with the test
-client (multipart parsing, upload checks, re-encoding, encryption, storage) or straight through the claims service —
-and prints the wall time and the peak memory: Python allocations (tracemalloc) and the process's maximum resident
-set size (``resource.getrusage``, which includes the interpreter, Django and the generated photos).
+Run: ``.venv/bin/python benchmarks/claim_upload.py [--mode server|api|service] [--items 10] [--documents 5]``.
+
+- ``server`` (default, issue 11's memory bar): the production server (gunicorn, ``gunicorn.conf.py``, one worker,
+  ``DJANGO_ENV=production``, as ``benchmarks/load.py`` serves it, on a small PostgreSQL database it builds or reuses,
+  ``--database``) receives the claim over HTTP. The figure is the **worker's** memory: its resident set once warmed up
+  by a small claim (idle), then its peak while receiving, checking, re-encoding, encrypting and storing the big one
+  (``VmHWM`` of ``/proc/<worker>/status``, reset through ``clear_refs`` before the request, and ``VmRSS`` sampled
+  every 5 ms as a cross-check). Target: peak ≤ idle + 64 MB. The photos (10 distinct ones, each sent 5 times with a
+  different JPEG comment, so 50 distinct files) are cached in ``<var dir>/photos``.
+- ``api`` / ``service``: in this process on a temporary SQLite database, through the test client or straight through
+  the claims service; prints the wall time and the peak Python allocations (tracemalloc). The process's maximum
+  resident set size printed there includes the generated photos and the harness, not a server's worker.
 """
 
 from __future__ import annotations
@@ -121,12 +127,125 @@ def submit_service(profile, item_inputs, photos) -> int:
     return result.claim.items.count()
 
 
+def photos_cached(folder: Path, count: int, documents: int) -> list[bytes]:
+    """``count`` × ``documents`` distinct JPEGs: 10 generated photos (cached), each made distinct by a JPEG comment."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = []
+    for n in range(min(10, count * documents)):
+        path = folder / f"photo-{n}.jpg"
+        if not path.exists():
+            path.write_bytes(photo(n))
+        base.append(path.read_bytes())
+    made = []
+    for n in range(count * documents):
+        comment = f"receipt {n}".encode()
+        segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment  # COM, right after SOI
+        made.append(base[n % len(base)][:2] + segment + base[n % len(base)][2:])
+    return made
+
+
+def _status(pid: int) -> dict[str, int]:
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            found[name] = int(value.split()[0]) // 1024  # MB
+    return found
+
+
+def server_mode(args) -> None:
+    """The claim sent to a production worker; its idle and peak resident memory."""
+    import json
+    import subprocess
+    import threading
+    import uuid
+
+    from benchmarks import load
+
+    options = argparse.Namespace(
+        database_url=f"postgres://postgres@127.0.0.1:5432/{args.database}", redis_db=args.redis_db, port=args.port,
+        workers=1, target=None, secrets_from_env=False, rebuild=False, reuse=False, members=50, claims=100,
+    )  # fmt: skip
+    var_dir = Path(f"/tmp/{args.database}_var")  # noqa: S108
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = load.server_environment(options, var_dir)
+    env["GUNICORN_TIMEOUT"] = "600"  # a loaded machine may take minutes over 50 photos: measure, do not kill
+    load.ensure_database(options, env)
+    load.django_setup(env)
+    member = load.prepare(1)["members"][0]
+    started = time.perf_counter()
+    photos = photos_cached(var_dir / "photos", args.items, args.documents)
+    ready = time.perf_counter() - started
+    print(f"{len(photos)} photos, {sum(map(len, photos)) / 1e6:.1f} MB in all, ready in {ready:.1f} s")
+    server = load.start_server(options, env, var_dir)
+    client = load.Client(f"http://127.0.0.1:{args.port}", load.HOST)
+    client.token, client.timeout = member["token"], 900.0
+    try:
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False)  # noqa: S603, S607
+        (worker,) = [int(pid) for pid in workers.stdout.split()]
+
+        def send(documents: list[list[bytes]]) -> tuple[int, float]:
+            care = (timezone.localdate() - timedelta(days=3)).isoformat()
+            items = [
+                {"care_date": care, "category": member["category"], "practitioner": f"Dr Upload {n}", "country": "FR",
+                 "amount": f"{30 + n}.{uuid.uuid4().int % 100:02d}", "currency": "EUR"}
+                for n in range(1, len(documents) + 1)
+            ]  # fmt: skip
+            files = {
+                f"item{n}_doc{m}": (f"bill-{n}-{m}.jpg", content, "image/jpeg")
+                for n, docs in enumerate(documents, start=1)
+                for m, content in enumerate(docs, start=1)
+            }
+            fields = {"beneficiary": member["beneficiary"], "items": json.dumps(items), "accept_terms": "true"}
+            body, content_type = load.multipart(fields, files)
+            began = time.perf_counter()
+            answer = client.request(
+                "POST", "/api/claims", body, {"Content-Type": content_type, "Idempotency-Key": str(uuid.uuid4())}
+            )
+            if answer.status != 201:
+                raise SystemExit(f"refused: {answer.status} {answer.body[:500]!r}")
+            return answer.status, time.perf_counter() - began
+
+        from django.utils import timezone
+
+        send([[load.small_jpeg(n)] for n in range(args.items)])  # warm-up: every code path loaded once
+        time.sleep(1)
+        idle = _status(worker)["VmRSS"]
+        Path(f"/proc/{worker}/clear_refs").write_text("5")  # the peak (VmHWM) starts again from now
+        samples, done = [], threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                samples.append(_status(worker).get("VmRSS", 0))
+                time.sleep(0.005)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        grouped = [photos[n * args.documents : (n + 1) * args.documents] for n in range(args.items)]
+        _status_code, elapsed = send(grouped)
+        done.set()
+        sampler.join()
+        peak = _status(worker)["VmHWM"]
+        print(f"server mode: claim of {args.items} items × {args.documents} photos accepted in {elapsed:.1f} s")
+        print(f"worker {worker}: idle {idle} MB, peak {peak} MB (sampled {max(samples)} MB): +{peak - idle} MB")
+        print(f"target: peak ≤ idle + 64 MB — {'met' if peak - idle <= 64 else 'NOT met'}")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=("api", "service"), default="api")
+    parser.add_argument("--mode", choices=("server", "api", "service"), default="server")
+    parser.add_argument("--database", default="om_upload", help="server mode: PostgreSQL database (built if missing).")
+    parser.add_argument("--port", type=int, default=18390)
+    parser.add_argument("--redis-db", type=int, default=3)
     parser.add_argument("--items", type=int, default=10)
     parser.add_argument("--documents", type=int, default=5)
     args = parser.parse_args()
+    if args.mode == "server":
+        server_mode(args)
+        return
     with tempfile.TemporaryDirectory(prefix="om-bench-") as folder:
         tmp = Path(folder)
         setup(tmp)

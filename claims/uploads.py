@@ -1,11 +1,14 @@
 """Checks of supporting documents (SPEC C3, SECURITY: uploads): real type by content, size, pages, readability.
 
-Every upload is copied to a working buffer while its SHA-256 is computed: in memory up to the per-file limit (a
-``SpooledTemporaryFile`` that would roll over to an *unlinked* file), so no plaintext copy ever has a name on disk
-that a killed worker could leave behind.
+Every upload is copied to a working buffer while its SHA-256 is computed: in memory up to ``SPOOL_BYTES`` (a
+``SpooledTemporaryFile`` that rolls over to an *unlinked* file), so no plaintext copy ever has a name on disk that a
+killed worker could leave behind, and a claim of 50 photos does not hold 50 copies in the worker's memory (issue 11:
+a worker receiving 10 × 5 photos of 3 MB stays within 64 MB of its idle size).
 PDFs are parsed with pypdf (at most ``CLAIM_MAX_PDF_PAGES`` pages, not encrypted) and kept as sent. Images
 (JPEG, PNG, HEIC) are decoded with Pillow, turned upright, downscaled to ``CLAIM_MAX_IMAGE_SIDE`` and re-encoded
-as JPEG quality 85 without their metadata (EXIF, GPS): what is stored is the re-encoded picture. A picture too
+as JPEG quality 85 without their metadata (EXIF, GPS): what is stored is the re-encoded picture. A JPEG is decoded
+straight at the smallest scale that still covers that size (libjpeg's DCT scaling, ``Image.draft``): a 12-megapixel
+photo is never expanded to its full 36 MB of pixels, and the sent copy is dropped once re-encoded. A picture too
 small or blurred gets a warning the member sees before submitting — a warning, not a refusal.
 
 The blur measure needs no NumPy: the variance of Pillow's ``FIND_EDGES`` filter on a greyscale copy scaled to
@@ -44,6 +47,7 @@ BLUR_SAMPLE_SIDE = 1000
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 STORED_FOLDER = "claims"
 _CHUNK = 64 * 1024
+SPOOL_BYTES = 512 * 1024  # a working buffer larger than this goes to an unlinked temporary file
 
 _heif_available = False
 
@@ -133,8 +137,8 @@ def _copy_and_hash(upload, out: IO[bytes]) -> tuple[str, int, bytes]:
 
 
 def _buffer() -> IO[bytes]:
-    """A working buffer held in memory up to the per-file limit; beyond, an unlinked temporary file (no name)."""
-    return tempfile.SpooledTemporaryFile(max_size=conf.get("CLAIM_MAX_FILE_BYTES") + 1)  # noqa: SIM115 - closed by cleanup
+    """A working buffer held in memory up to ``SPOOL_BYTES``; beyond, an unlinked temporary file (no name)."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by cleanup
 
 
 def check_upload(upload) -> CheckedFile:
@@ -235,8 +239,13 @@ def _process_image(checked: CheckedFile) -> None:
                 probe.verify()
             checked.file.seek(0)
             with Image.open(checked.file) as opened:
+                original_size = opened.size
+                side = conf.get("CLAIM_MAX_IMAGE_SIDE")
+                ratio = min(1.0, side / max(original_size))
+                opened.draft("RGB", (round(original_size[0] * ratio), round(original_size[1] * ratio)))
                 opened.load()
-                _reencode(checked, ImageOps.exif_transpose(opened))
+                ImageOps.exif_transpose(opened, in_place=True)
+                _reencode(checked, opened, original_size)
     except DocumentRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -275,26 +284,29 @@ def blur_score(image: Image.Image) -> float:
     return float(ImageStat.Stat(edges).var[0])
 
 
-def quality_warnings(image: Image.Image, score: float) -> list[str]:
+def quality_warnings(image: Image.Image, score: float, size: tuple[int, int] | None = None) -> list[str]:
+    """``size``: the picture's size as sent, when ``image`` was decoded smaller."""
     found = []
-    if min(image.size) < conf.get("CLAIM_MIN_IMAGE_SHORT_SIDE"):
+    if min(size or image.size) < conf.get("CLAIM_MIN_IMAGE_SHORT_SIDE"):
         found.append(QualityWarning.TOO_SMALL.value)
     if score < float(conf.get("CLAIM_BLUR_THRESHOLD")):
         found.append(QualityWarning.BLURRED.value)
     return found
 
 
-def _reencode(checked: CheckedFile, image: Image.Image) -> None:
+def _reencode(checked: CheckedFile, image: Image.Image, original_size: tuple[int, int]) -> None:
     image = _flatten(image)
     score = blur_score(image)
-    checked.warnings, checked.blur_score = quality_warnings(image, score), round(score, 2)
+    checked.warnings, checked.blur_score = quality_warnings(image, score, original_size), round(score, 2)
     side = conf.get("CLAIM_MAX_IMAGE_SIDE")
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
     target = _buffer()
     checked.temporary.append(target)
     image.save(target, format="JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=: metadata is dropped
-    checked.file, checked.content_type = target, "image/jpeg"
+    sent, checked.file, checked.content_type = checked.file, target, "image/jpeg"
     checked.width, checked.height = image.size
+    sent.close()  # only the re-encoded picture is stored
+    checked.temporary.remove(sent)
 
 
 def check_all(uploads) -> list[CheckedFile]:

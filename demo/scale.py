@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from random import Random
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -293,9 +293,20 @@ def scale_seed(
     ``claims_per_member`` claims for each subscriber of a health contract."""
     run = scale_run_start(members=members, batch_size=batch_size, claims_per_member=claims_per_member)
     first_number = run.person_number
+    steps = steps or SCALE_STEPS
+    in_database = connection.vendor == "postgresql" and claims_step in steps and claims_per_member > 0
+    if in_database:  # the database makes the claims at the end, two orders of magnitude faster (scale_claims_sql)
+        steps = [step for step in steps if step is not claims_step]
+        min_person = Person.objects.aggregate(m=Max("pk"))["m"] or 0
     for batch in _batches(run):
-        for step in steps or SCALE_STEPS:
+        for step in steps:
             step(run, batch)
+    if in_database:
+        from demo.scale_claims_sql import claims_sql_fill
+
+        claims, items = claims_sql_fill(per_member=claims_per_member, today=run.today, min_person=min_person)
+        run.counts["claims"] += claims
+        run.counts["care_items"] += items
     data = {**run.counts, "first_number": first_number, "last_number": run.person_number - 1}
     record(actor=None, action="demo.scale_seeded", data=data)
     return run.counts

@@ -113,6 +113,11 @@ MIDDLEWARE = [
     "privacy.middleware.AudienceMiddleware",
 ]
 
+# benchmarks/load.py: X-Query-Count on every answer and the /bench/floor/ page (core.bench). Never in a deployment.
+BENCH_MODE = env_bool("BENCH_MODE", default=False)
+if BENCH_MODE:
+    MIDDLEWARE.insert(0, "core.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "openmutuelle.urls"
 WSGI_APPLICATION = "openmutuelle.wsgi.application"
 ASGI_APPLICATION = "openmutuelle.asgi.application"

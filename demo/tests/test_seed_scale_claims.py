@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from benefits import services
 from claims.choices import ClaimStatus
@@ -51,3 +52,24 @@ def test_claims_per_member_with_mixed_statuses():
 def test_no_claims_when_asked():
     call_command("seed_scale", members=20, batch=50, claims_per_member=0, stdout=io.StringIO())
     assert not Claim.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the claims are made by PostgreSQL itself")
+def test_postgresql_bulk_run_rebuilds_the_indexes_it_set_aside(monkeypatch):
+    """Past the threshold the claims' secondary indexes are dropped during the inserts and built again after."""
+    from demo import scale_claims_sql
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename IN ('claims_claim', 'claims_careitem') "
+                "AND schemaname = current_schema()"
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    ensure_claims_terms()
+    before = indexes()
+    monkeypatch.setattr(scale_claims_sql, "BULK_INDEX_THRESHOLD", 0)
+    call_command("seed_scale", members=30, batch=50, claims_per_member=2, stdout=io.StringIO())
+    assert Claim.objects.count() > 0 and CareItem.objects.filter(claim__reference__startswith="CLS-").exists()
+    assert indexes() == before and any("claim_member_idx" in definition for definition in before)
