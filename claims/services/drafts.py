@@ -60,10 +60,12 @@ def _parse_amount(value) -> Decimal | None:
         return None
 
 
-def draft_items(draft: ClaimDraft) -> list[ItemInput]:
-    """The draft's items with how many documents each holds now."""
+def draft_items(draft: ClaimDraft, documents: list[CareDocument] | None = None) -> list[ItemInput]:
+    """The draft's items with how many documents each holds now (``documents``: the draft's, already read)."""
     counts: dict[str, int] = {}
-    for key in draft.documents.values_list("draft_item", flat=True):
+    keys = draft.documents.values_list("draft_item", flat=True) if documents is None else documents
+    for key in keys:
+        key = key if documents is None else key.draft_item
         counts[key] = counts.get(key, 0) + 1
     return [
         ItemInput(
@@ -243,9 +245,10 @@ def draft_submit(*, actor, profile, draft: ClaimDraft, idempotency_key, accept_t
     """Submit the draft as a claim (its documents move to the claim's items; the draft is deleted)."""
     if str(idempotency_key) != str(draft.idempotency_key):
         raise ValidationError(_("This summary is out of date: check it again and submit."), code="stale")
-    items = draft_items(draft)
+    stored = list(draft.documents.order_by("pk"))
+    items = draft_items(draft, stored)
     by_key: dict[str, list[NewDocument]] = {}
-    for document in draft.documents.order_by("pk"):
+    for document in stored:
         by_key.setdefault(document.draft_item, []).append(NewDocument(draft_document=document))
     documents = [by_key.get(item.key, []) for item in items]
     try:
