@@ -97,6 +97,7 @@ def items(request: HttpRequest) -> HttpResponse:
                 draft=draft,
                 item=form.item(),
                 files=form.cleaned_data["documents"],
+                beneficiary=beneficiary,
             )
         except ValidationError as error:
             presenters.add_errors(form, error)

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import record
 from claims import conf, uploads
-from claims.eligibility import ItemInput, beneficiary_get, item_problems
+from claims.eligibility import Beneficiary, ItemInput, beneficiary_get, item_problems
 from claims.models import CareDocument, ClaimDraft
 from claims.selectors import claim_by_key
 from claims.services.submission import ClaimRefused, NewDocument, Submitted, claim_submit
 from contracts.models import CareCategory
+from core.validation import validate_row
 from documents.transactional import StoredFiles
 
 
@@ -83,8 +84,9 @@ def draft_items(draft: ClaimDraft, documents: list[CareDocument] | None = None) 
 
 
 def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFile], names: list[str]) -> None:
-    for file, name in zip(checked, names, strict=True):
-        document = CareDocument(
+    """The stored files' rows, validated in Python and inserted in one statement."""
+    documents = [
+        CareDocument(
             draft=draft,
             draft_item=key,
             stored_name=name,
@@ -100,8 +102,11 @@ def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFil
             quality_warnings=file.warnings,
             blur_score=file.blur_score,
         )
-        document.full_clean()
-        document.save()
+        for file, name in zip(checked, names, strict=True)
+    ]
+    for document in documents:
+        validate_row(document)
+    CareDocument.objects.bulk_create(documents)
 
 
 def _with_stored_files(files, write) -> None:
@@ -129,33 +134,46 @@ def _document_count_problem(count: int) -> None:
         )
 
 
-def _check_new_item(profile, draft: ClaimDraft, item: ItemInput, files: int) -> None:
-    data = draft.data
-    beneficiary = beneficiary_get(profile, data.get("beneficiary"))
-    if beneficiary is None:
-        raise ValidationError(_("Choose the person who received the care first."), code="beneficiary")
+def _check_item_count(data: dict) -> None:
     if len(data.get("items", [])) >= conf.get("CLAIM_MAX_ITEMS"):
         raise ValidationError(
             _("A claim holds %(limit)s care items at most: send the others in another claim."),
             code="too_many_items",
             params={"limit": conf.get("CLAIM_MAX_ITEMS")},
         )
-    categories = {c.code: c for c in CareCategory.objects.filter(code=item.category)}
+
+
+def _check_new_item(profile, draft: ClaimDraft, item: ItemInput, files: int, beneficiary: Beneficiary | None) -> None:
+    data = draft.data
+    if beneficiary is None or str(beneficiary.affiliation.public_id) != str(data.get("beneficiary")):
+        beneficiary = beneficiary_get(profile, data.get("beneficiary"))
+    if beneficiary is None:
+        raise ValidationError(_("Choose the person who received the care first."), code="beneficiary")
+    _check_item_count(data)
+    line = beneficiary.lines.get(item.category)  # a covered category comes with its line: no query
+    categories = (
+        {item.category: line.category} if line else {c.code: c for c in CareCategory.objects.filter(code=item.category)}
+    )
     problems, _conversion = item_problems(item, 0, beneficiary, categories, timezone.localdate())
     if problems:
         raise ClaimRefused(problems)
     _document_count_problem(files)
 
 
-def draft_add_item(*, actor, profile, draft: ClaimDraft, item: ItemInput, files) -> str:
-    """Add a care item with its documents, after checking both; returns the item's key in the draft."""
+def draft_add_item(*, actor, profile, draft: ClaimDraft, item: ItemInput, files, beneficiary=None) -> str:
+    """Add a care item with its documents, after checking both; returns the item's key in the draft.
+
+    ``beneficiary``: the draft's, when the caller already found it (the form page does)."""
     files = list(files)
-    _check_new_item(profile, draft, item, len(files))
+    _check_new_item(profile, draft, item, len(files), beneficiary)
     key = secrets.token_hex(4)
 
     def write(checked, names) -> None:
         locked = ClaimDraft.objects.select_for_update().get(pk=draft.pk)
-        _check_new_item(profile, locked, item, len(files))
+        if locked.data.get("beneficiary") == draft.data.get("beneficiary"):
+            _check_item_count(locked.data)  # only the count may have changed meanwhile (another tab)
+        else:
+            _check_new_item(profile, locked, item, len(files), None)
         _document_rows(locked, key, checked, names)
         data = locked.data
         data.setdefault("items", []).append(
