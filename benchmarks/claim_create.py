@@ -52,28 +52,19 @@ def _create_database(url: str) -> None:
 
 
 def member():
-    """A subscriber with a guarantee table; the factories' numbers start at random, so a reused database takes it."""
+    """claim_upload's subscriber and guarantee table; the factories' numbers start at random, so a reused database
+    takes another one."""
     import itertools
     import random
 
-    from accounts.choices import ProfileKind
     from accounts.tests import factories as f
-    from contracts.choices import GuaranteeBasis
-    from contracts.models import CareCategory, GuaranteeLine
+    from benchmarks.claim_upload import member as built
     from contracts.tests import factories as cf
     from people.tests import factories as pf
-    from people.tests.factories import person
 
     for module in (f, cf, pf):
         module._seq = itertools.count(random.randrange(1_000_000, 90_000_000))  # noqa: S311 (test data)
-    category = CareCategory.objects.update_or_create(
-        code="BENCH_GP", defaults={"name_fr": "Généraliste", "name_en": "GP", "claimable_online": True}
-    )[0]
-    product = cf.product()
-    GuaranteeLine.objects.create(product=product, category=category, basis=GuaranteeBasis.PERCENT_OF_BASE, rate=200)
-    holder = person()
-    cf.individual_contract(holder, product=product)
-    return f.profile(ProfileKind.MEMBER, holder), category
+    return built()
 
 
 def _today():

@@ -1,7 +1,8 @@
 """Every change to a request: submission, messages, assignment and status moves (SPEC M5, E5, B2).
 
 Each runs in one transaction, validates (the submission in Python without a query, ``validate_row``), leaves its
-audit event in the same transaction and emails the author once it commits. Statuses move only along ``choices.TRANSITIONS``.
+audit event in the same transaction and emails the author once it commits. Statuses move only along
+``choices.TRANSITIONS``.
 Supporting documents are checked before anything is written, and removed again if the transaction fails.
 """
 
