@@ -81,4 +81,5 @@ def token_by_secret(secret: str) -> ApiToken | None:
     )
     if token is None or not tokens.password_unchanged(token.user, token.password_fingerprint):
         return None
+    token.profile.user = token.user  # the same login, already read: services reading profile.user query nothing
     return token

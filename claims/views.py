@@ -97,6 +97,7 @@ def items(request: HttpRequest) -> HttpResponse:
                 draft=draft,
                 item=form.item(),
                 files=form.cleaned_data["documents"],
+                beneficiary=beneficiary,
             )
         except ValidationError as error:
             presenters.add_errors(form, error)
@@ -159,11 +160,9 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST)
     key = request.POST.get("idempotency_key", "")
     draft = selectors.draft_get(profile=request.profile)  # first: a twin click may commit (and delete it) meanwhile
-    already = selectors.claim_by_key(user=request.user, idempotency_key=key) if key else None
-    if already is not None:  # a double click or a retry: the claim exists, show it
-        return redirect("claims:detail", public_id=already.public_id)
-    if draft is None:
-        return redirect("claims:list")
+    if draft is None:  # a double click or a retry once the claim was made (with a draft, draft_submit answers it)
+        already = selectors.claim_by_key(user=request.user, idempotency_key=key) if key else None
+        return redirect("claims:detail", public_id=already.public_id) if already else redirect("claims:list")
     if not form.is_valid():
         return _summary(request, draft, form, status=400)
     try:

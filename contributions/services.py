@@ -35,7 +35,7 @@ from contributions.models import (
     ReceivedPayment,
     Reminder,
 )
-from core.validation import validate_row
+from core.validation import constraint_errors, validate_row
 
 ZERO = Decimal("0.00")
 
@@ -145,7 +145,8 @@ def call_issue(
             amount_due=sum((line.amount for line in lines), ZERO),
         )
         validate_row(call)
-        call.save()
+        with constraint_errors(call):
+            call.save()
         CallLine.objects.bulk_create(
             CallLine(
                 call=call,
@@ -541,7 +542,8 @@ def _certificate_issue(*, actor, year: int, holder: tuple[str, int], rows: list[
             **lookup,
         )
         validate_row(certificate)
-        certificate.save()
+        with constraint_errors(certificate):
+            certificate.save()
         record(
             actor=actor,
             action="contribution_certificate.issued",

@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from core import sequences
@@ -56,17 +56,16 @@ class YearlySequence(models.Model):
     @classmethod
     def take_consecutive(cls, year: int) -> int:
         """The next number of ``year`` with no gap: the row stays locked until the caller's transaction ends, so
-        take it as late as possible in that transaction."""
-        sequence = cls.objects.select_for_update().filter(year=year).first()
-        if sequence is None:
-            try:
-                with transaction.atomic():
-                    sequence = cls.objects.create(year=year)
-            except IntegrityError:
-                sequence = cls.objects.select_for_update().get(year=year)
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-        return sequence.last_number
+        take it as late as possible in that transaction. One statement (an upsert), the year's row created by
+        the first number."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "  # noqa: S608 (the model's own table)
+                f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+                [year],
+            )
+            return cursor.fetchone()[0]
 
     @classmethod
     def _last_counted(cls, year: int) -> int:

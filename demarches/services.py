@@ -1,7 +1,8 @@
 """Every change to a request: submission, messages, assignment and status moves (SPEC M5, E5, B2).
 
-Each runs in one transaction, validates with ``full_clean()``, leaves its audit event in the same
-transaction and emails the author once it commits. Statuses move only along ``choices.TRANSITIONS``.
+Each runs in one transaction, validates (the submission in Python without a query, ``validate_row``), leaves its
+audit event in the same transaction and emails the author once it commits. Statuses move only along
+``choices.TRANSITIONS``.
 Supporting documents are checked before anything is written, and removed again if the transaction fails.
 """
 
@@ -23,6 +24,7 @@ from accounts.models import Profile, User
 from audit.services import record
 from contracts.models import Contract
 from contracts.selectors import contract_list
+from core.validation import validate_row
 from demarches import emails, kind_forms, kinds, selectors, uploads
 from demarches.choices import FINAL_STATUSES, RequestStatus, can_transition
 from demarches.deadlines import complaint_deadlines
@@ -156,7 +158,7 @@ def _create(request: Request, files: list[uploads.CheckedFile]) -> Request:
                 if twin is not None:  # the same submission already committed
                     return twin
                 _number(request)
-                request.full_clean()
+                validate_row(request)  # the idempotency key's uniqueness is the database's: a twin fails on insert
                 request.save()
                 _add_event(request, actor=request.author, source="", target=RequestStatus.IN_PROGRESS, by_staff=False)
                 saved = _save_attachments(request, files, stored.names, uploaded_by=request.author)
@@ -208,10 +210,9 @@ def _save_attachments(
             size=checked.size,
             sha256=checked.sha256,
         )
-        attachment.full_clean()
-        attachment.save()
+        validate_row(attachment)
         saved.append(attachment)
-    return saved
+    return RequestAttachment.objects.bulk_create(saved)
 
 
 def _audit_submitted(request: Request, saved: list[RequestAttachment]) -> None:
@@ -433,7 +434,7 @@ def _add_event(request: Request, *, actor: User, source: str, target: str, comme
     event = RequestEvent(
         request=request, actor=actor, from_status=source, to_status=target, comment=comment, by_staff=by_staff
     )
-    event.full_clean()
+    validate_row(event)
     event.save()
     return event
 

@@ -76,13 +76,13 @@ def intent_start(
         created_by=actor,
         expires_at=timezone.now() + CHECKOUT_LIFETIME,
     )
+    validate_row(intent)
     try:
-        validate_row(intent)  # checks the one-in-progress constraint too: a concurrent checkout may just have won
-        with transaction.atomic():
+        with transaction.atomic():  # the one-in-progress index is the database's: a concurrent checkout may have won
             intent.save()
-    except (IntegrityError, ValidationError):
+    except IntegrityError:
         winner = _in_progress(purpose, target_id)
-        if winner is None:  # not the race: a real validation error
+        if winner is None:  # not the race
             raise
         return _take_up(winner, provider)  # a concurrent checkout of the same object opened one first: take it up
     url = provider.start(intent)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import record
-from core.validation import field_error, validate_row
+from core.validation import constraint_errors, field_error, validate_row
 from demarches import uploads
 from documents.transactional import StoredFiles
 from professionals import emails, selectors, throttling
@@ -87,7 +87,8 @@ def invoice_receive(
         received_at=received_at or timezone.now(),
     )
     validate_row(invoice)
-    invoice.save()
+    with constraint_errors(invoice):
+        invoice.save()
     data = {"number": number, "professional": professional.identifier, "claimed": str(claimed_amount)}
     record(actor=actor, action="tp_invoice.received", target=invoice, data=data)
     return invoice
@@ -194,7 +195,8 @@ def payment_record(
         created_by=actor,
     )
     validate_row(payment)
-    payment.save()
+    with constraint_errors(payment):
+        payment.save()
     Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices]).update(
         status=InvoiceStatus.PAID, payment=payment, updated_at=timezone.now()
     )
@@ -316,7 +318,8 @@ def _message_create(*, actor, subject, body, attachment, idempotency_key, stored
     validate_row(message)
     if checked is not None:
         message.attachment_name = stored.add(uploads.store(checked, folder="professionals"))
-    message.save()
+    with constraint_errors(message):
+        message.save()
     data = {"subject": message.subject, "attachment": bool(checked)}
     record(actor=actor.user, action="pro_message.sent", target=message, data=data, profile=actor.kind)
     return message

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import record
-from core.validation import check_format, field_error, validate_row
+from core.validation import check_format, constraint_errors, field_error, validate_row
 from people.services import Address
 from providers.choices import ProfessionalKind
 from providers.models import HealthProfessional, TPAgreement
@@ -69,7 +69,8 @@ def professional_create(
     )
     (address or Address()).apply_to(professional)
     validate_row(professional)
-    professional.save()
+    with constraint_errors(professional):
+        professional.save()
     data = {"identifier": professional.identifier, "kind": kind}
     record(actor=actor, action="professional.created", target=professional, data=data)
     return professional
@@ -100,7 +101,8 @@ def agreement_create(
     agreement = TPAgreement(professional=professional, number=number, start_date=start_date, end_date=end_date)
     validate_row(agreement)
     _check_no_overlap(professional, start_date, end_date)
-    agreement.save()
+    with constraint_errors(agreement):
+        agreement.save()
     data = {"number": number, "start_date": start_date.isoformat()}
     record(actor=actor, action="agreement.created", target=agreement, data=data)
     return agreement

@@ -391,12 +391,13 @@ def claim_create(
     key = _idempotency_key(request)
     parsed = _parse_items(items)
     files = _files_by_item(request, len(parsed))
-    if selectors.claim_by_key(user=user, idempotency_key=key) is None:
-        for item, docs in zip(parsed, files, strict=True):
-            item.documents = len(docs)
-        found = eligibility.assess(profile, beneficiary, parsed)
-        if found.problems:
-            return _refusal(found.problems)
+    for item, docs in zip(parsed, files, strict=True):
+        item.documents = len(docs)
+    found = services.claim_precheck(
+        actor=user, profile=profile, beneficiary_id=beneficiary, items=parsed, idempotency_key=key
+    )  # None: a replay, answered by claim_submit
+    if found is not None and found.problems:
+        return _refusal(found.problems)
     documents = _checked_documents(files)
     try:
         result = services.claim_submit(
@@ -410,6 +411,7 @@ def claim_create(
             terms_version=terms_version,
             channel="api",
             ip=current_request_context().ip,
+            assessment=found,
         )
     except services.ClaimRefused as refused:
         return _refusal(refused.problems)

@@ -18,7 +18,14 @@ from claims.services.drafts import (
     draft_start,
     draft_submit,
 )
-from claims.services.submission import ClaimRefused, NewDocument, Submitted, claim_submit, terms_current
+from claims.services.submission import (
+    ClaimRefused,
+    NewDocument,
+    Submitted,
+    claim_precheck,
+    claim_submit,
+    terms_current,
+)
 from claims.services.suspensions import claims_restore, claims_suspend
 
 __all__ = [
@@ -31,6 +38,7 @@ __all__ = [
     "claim_mark_paid",
     "claim_reject",
     "claim_request_originals",
+    "claim_precheck",
     "claim_submit",
     "claims_restore",
     "claims_suspend",

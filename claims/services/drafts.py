@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import record
 from claims import conf, uploads
-from claims.eligibility import ItemInput, beneficiary_get, item_problems
+from claims.eligibility import Beneficiary, ItemInput, beneficiary_get, item_problems
 from claims.models import CareDocument, ClaimDraft
 from claims.selectors import claim_by_key
 from claims.services.submission import ClaimRefused, NewDocument, Submitted, claim_submit
 from contracts.models import CareCategory
+from core.validation import validate_row
 from documents.transactional import StoredFiles
 
 
@@ -60,10 +61,12 @@ def _parse_amount(value) -> Decimal | None:
         return None
 
 
-def draft_items(draft: ClaimDraft) -> list[ItemInput]:
-    """The draft's items with how many documents each holds now."""
+def draft_items(draft: ClaimDraft, documents: list[CareDocument] | None = None) -> list[ItemInput]:
+    """The draft's items with how many documents each holds now (``documents``: the draft's, already read)."""
     counts: dict[str, int] = {}
-    for key in draft.documents.values_list("draft_item", flat=True):
+    keys = draft.documents.values_list("draft_item", flat=True) if documents is None else documents
+    for key in keys:
+        key = key if documents is None else key.draft_item
         counts[key] = counts.get(key, 0) + 1
     return [
         ItemInput(
@@ -81,8 +84,9 @@ def draft_items(draft: ClaimDraft) -> list[ItemInput]:
 
 
 def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFile], names: list[str]) -> None:
-    for file, name in zip(checked, names, strict=True):
-        document = CareDocument(
+    """The stored files' rows, validated in Python and inserted in one statement."""
+    documents = [
+        CareDocument(
             draft=draft,
             draft_item=key,
             stored_name=name,
@@ -98,8 +102,11 @@ def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFil
             quality_warnings=file.warnings,
             blur_score=file.blur_score,
         )
-        document.full_clean()
-        document.save()
+        for file, name in zip(checked, names, strict=True)
+    ]
+    for document in documents:
+        validate_row(document)
+    CareDocument.objects.bulk_create(documents)
 
 
 def _with_stored_files(files, write) -> None:
@@ -127,33 +134,46 @@ def _document_count_problem(count: int) -> None:
         )
 
 
-def _check_new_item(profile, draft: ClaimDraft, item: ItemInput, files: int) -> None:
-    data = draft.data
-    beneficiary = beneficiary_get(profile, data.get("beneficiary"))
-    if beneficiary is None:
-        raise ValidationError(_("Choose the person who received the care first."), code="beneficiary")
+def _check_item_count(data: dict) -> None:
     if len(data.get("items", [])) >= conf.get("CLAIM_MAX_ITEMS"):
         raise ValidationError(
             _("A claim holds %(limit)s care items at most: send the others in another claim."),
             code="too_many_items",
             params={"limit": conf.get("CLAIM_MAX_ITEMS")},
         )
-    categories = {c.code: c for c in CareCategory.objects.filter(code=item.category)}
+
+
+def _check_new_item(profile, draft: ClaimDraft, item: ItemInput, files: int, beneficiary: Beneficiary | None) -> None:
+    data = draft.data
+    if beneficiary is None or str(beneficiary.affiliation.public_id) != str(data.get("beneficiary")):
+        beneficiary = beneficiary_get(profile, data.get("beneficiary"))
+    if beneficiary is None:
+        raise ValidationError(_("Choose the person who received the care first."), code="beneficiary")
+    _check_item_count(data)
+    line = beneficiary.lines.get(item.category)  # a covered category comes with its line: no query
+    categories = (
+        {item.category: line.category} if line else {c.code: c for c in CareCategory.objects.filter(code=item.category)}
+    )
     problems, _conversion = item_problems(item, 0, beneficiary, categories, timezone.localdate())
     if problems:
         raise ClaimRefused(problems)
     _document_count_problem(files)
 
 
-def draft_add_item(*, actor, profile, draft: ClaimDraft, item: ItemInput, files) -> str:
-    """Add a care item with its documents, after checking both; returns the item's key in the draft."""
+def draft_add_item(*, actor, profile, draft: ClaimDraft, item: ItemInput, files, beneficiary=None) -> str:
+    """Add a care item with its documents, after checking both; returns the item's key in the draft.
+
+    ``beneficiary``: the draft's, when the caller already found it (the form page does)."""
     files = list(files)
-    _check_new_item(profile, draft, item, len(files))
+    _check_new_item(profile, draft, item, len(files), beneficiary)
     key = secrets.token_hex(4)
 
     def write(checked, names) -> None:
         locked = ClaimDraft.objects.select_for_update().get(pk=draft.pk)
-        _check_new_item(profile, locked, item, len(files))
+        if locked.data.get("beneficiary") == draft.data.get("beneficiary"):
+            _check_item_count(locked.data)  # only the count may have changed meanwhile (another tab)
+        else:
+            _check_new_item(profile, locked, item, len(files), None)
         _document_rows(locked, key, checked, names)
         data = locked.data
         data.setdefault("items", []).append(
@@ -243,9 +263,10 @@ def draft_submit(*, actor, profile, draft: ClaimDraft, idempotency_key, accept_t
     """Submit the draft as a claim (its documents move to the claim's items; the draft is deleted)."""
     if str(idempotency_key) != str(draft.idempotency_key):
         raise ValidationError(_("This summary is out of date: check it again and submit."), code="stale")
-    items = draft_items(draft)
+    stored = list(draft.documents.order_by("pk"))
+    items = draft_items(draft, stored)
     by_key: dict[str, list[NewDocument]] = {}
-    for document in draft.documents.order_by("pk"):
+    for document in stored:
         by_key.setdefault(document.draft_item, []).append(NewDocument(draft_document=document))
     documents = [by_key.get(item.key, []) for item in items]
     try:

@@ -25,6 +25,7 @@ from claims.choices import Channel
 from claims.eligibility import Assessment, ItemInput, Problem, assess
 from claims.models import CareDocument, CareItem, Claim, ClaimSequence, ClaimsTermsVersion
 from claims.services.notify import notify
+from core.validation import validate_row
 from documents.transactional import StoredFiles
 
 
@@ -56,6 +57,7 @@ class NewDocument:
     draft_document: CareDocument | None = None
     checked: uploads.CheckedFile | None = None
     stored_name: str = ""
+    is_duplicate: bool = False  # the same content was already submitted (or is twice in this claim)
 
     @property
     def sha256(self) -> str:
@@ -100,15 +102,20 @@ def claim_submit(
     channel: str = Channel.WEB,
     ip: str | None = None,
     draft=None,
+    assessment: Assessment | None = None,
 ) -> Submitted:
-    """Submit a claim once: the same ``idempotency_key`` and content again returns the first claim unchanged."""
+    """Submit a claim once: the same ``idempotency_key`` and content again returns the first claim unchanged.
+
+    ``assessment`` is ``claim_precheck``'s, when the caller already assessed these items (the API does, before
+    checking the files): eligibility is assessed once per submission."""
     print_ = fingerprint(beneficiary_id, items, documents)
-    replay = _replayed(actor=actor, idempotency_key=idempotency_key, print_=print_)
-    if replay is not None:
-        return replay
-    for item, docs in zip(items, documents, strict=True):
-        item.documents = len(docs)
-    assessment = assess(profile, beneficiary_id, items)
+    if assessment is None:
+        replay = _replayed(actor=actor, idempotency_key=idempotency_key, print_=print_)
+        if replay is not None:
+            return replay
+        for item, docs in zip(items, documents, strict=True):
+            item.documents = len(docs)
+        assessment = assess(profile, beneficiary_id, items)
     terms = terms_current()
     problems = list(assessment.problems) + _terms_problems(terms, accept_terms, terms_version)
     if problems:
@@ -139,6 +146,16 @@ def claim_submit(
     return Submitted(claim, created=True)
 
 
+def claim_precheck(
+    *, actor, profile, beneficiary_id, items: list[ItemInput], idempotency_key: str
+) -> Assessment | None:
+    """Before the files are checked: None when this key already made a claim (``claim_submit`` answers the replay),
+    else the assessment of the items (each ``documents`` set), to refuse early and to hand to ``claim_submit``."""
+    if selectors.claim_by_key(user=actor, idempotency_key=idempotency_key) is not None:
+        return None
+    return assess(profile, beneficiary_id, items)
+
+
 def _terms_problems(terms, accept_terms: bool, terms_version: str | None) -> list[Problem]:
     if terms is None:
         return [Problem("terms_missing", str(_("The claims service terms are not published yet: try again later.")))]
@@ -163,10 +180,12 @@ def _next_reference(year: int) -> str:
 
 
 def _create(*, actor, profile, assessment: Assessment, items, documents, key, print_, terms, channel, ip, draft):
+    """The claim, its items and documents in a few statements whatever their number: validated in Python, items
+    and documents inserted in bulk, duplicates found in one query before the insert (so the new rows are
+    written flagged), uniqueness (a concurrent twin) left to the database."""
     now = timezone.now()
     beneficiary = assessment.beneficiary
     claim = Claim(
-        reference=_next_reference(timezone.localtime(now).year),
         submitted_by=actor,
         member=profile.person,
         beneficiary=beneficiary.person,
@@ -180,16 +199,20 @@ def _create(*, actor, profile, assessment: Assessment, items, documents, key, pr
         fingerprint=print_,
         total_claimed=assessment.total_eur,
     )
-    # Uniqueness is left to the database: a concurrent twin (same key) fails on insert and is answered as a replay.
-    claim.full_clean(validate_unique=False, validate_constraints=False)
+    care_items = [
+        _care_item(claim, position, item, conversion, assessment.categories[item.category])
+        for position, (item, conversion) in enumerate(zip(items, assessment.conversions, strict=True), start=1)
+    ]
+    flagged = _flag_duplicates(claim, care_items, documents)
+    claim.reference = _next_reference(timezone.localtime(now).year)
+    validate_row(claim)
+    # A concurrent twin (same key) fails on this insert and is answered as a replay.
     claim.save()
-    for position, (item, conversion, docs) in enumerate(
-        zip(items, assessment.conversions, documents, strict=True), start=1
-    ):
-        care_item = _create_item(claim, position, item, conversion, assessment.categories[item.category])
-        for doc in docs:
-            _attach(care_item, doc)
-    flagged = _flag_duplicates(claim)
+    for care_item in care_items:
+        care_item.claim = claim
+        validate_row(care_item)
+    CareItem.objects.bulk_create(care_items)
+    _attach(care_items, documents)
     if draft is not None:
         draft.delete()
     record(
@@ -210,8 +233,8 @@ def _create(*, actor, profile, assessment: Assessment, items, documents, key, pr
     return claim
 
 
-def _create_item(claim: Claim, position: int, item: ItemInput, conversion, category) -> CareItem:
-    care_item = CareItem(
+def _care_item(claim: Claim, position: int, item: ItemInput, conversion, category) -> CareItem:
+    return CareItem(
         claim=claim,
         position=position,
         care_date=item.care_date,
@@ -225,17 +248,32 @@ def _create_item(claim: Claim, position: int, item: ItemInput, conversion, categ
         amount_eur=conversion.amount_eur,
         base_amount=conversion.amount_eur,
     )
-    care_item.full_clean(exclude=["claim"])
-    care_item.save()
-    return care_item
 
 
-def _attach(care_item: CareItem, doc: NewDocument) -> None:
-    if doc.draft_document is not None:
-        CareDocument.objects.filter(pk=doc.draft_document.pk).update(item=care_item, draft=None, draft_item="")
-        return
+def _attach(care_items: list[CareItem], documents: list[list[NewDocument]]) -> None:
+    """The documents onto their items: the draft's move (one update), the uploaded ones are inserted (one insert)."""
+    moved, new = [], []
+    for care_item, docs in zip(care_items, documents, strict=True):
+        for doc in docs:
+            if doc.draft_document is not None:
+                document = doc.draft_document
+                document.item, document.draft, document.draft_item = care_item, None, ""
+                moved.append(document)
+            else:
+                document = _document_row(care_item, doc)
+                new.append(document)
+            document.is_duplicate = doc.is_duplicate
+    if moved:
+        CareDocument.objects.bulk_update(moved, ["item", "draft", "draft_item", "is_duplicate"])
+    for document in new:
+        validate_row(document)
+    if new:
+        CareDocument.objects.bulk_create(new)
+
+
+def _document_row(care_item: CareItem, doc: NewDocument) -> CareDocument:
     checked = doc.checked
-    document = CareDocument(
+    return CareDocument(
         item=care_item,
         stored_name=doc.stored_name,
         original_name=checked.original_name,
@@ -250,31 +288,45 @@ def _attach(care_item: CareItem, doc: NewDocument) -> None:
         quality_warnings=checked.warnings,
         blur_score=checked.blur_score,
     )
-    document.full_clean(exclude=["item", "draft"])
-    document.save()
 
 
-def _flag_duplicates(claim: Claim) -> int:
-    """Flag on both claims the same document (SHA-256) or the same care item claimed before (SPEC C8)."""
-    items = list(claim.items.all())
-    same_items = Q()
-    for item in items:
-        same_items |= selectors.same_item_q(claim.beneficiary_id, item)
-    twin_items = CareItem.objects.filter(same_items).exclude(claim=claim)
-    twin_keys = set(twin_items.values_list("care_date", "category_id", "amount", "currency"))
-    mine = [i.pk for i in items if (i.care_date, i.category_id, i.amount, i.currency) in twin_keys]
-    hashes = CareDocument.objects.filter(item__claim=claim).values("sha256")
-    twin_docs = CareDocument.objects.filter(sha256__in=hashes, item__isnull=False)
-    counts = Counter(twin_docs.values_list("sha256", flat=True))
-    doubled = {sha for sha, count in counts.items() if count > 1}
-    if not mine and not doubled:
-        return 0
-    CareItem.objects.filter(Q(pk__in=mine) | Q(pk__in=twin_items.values("pk"))).update(is_duplicate=True)
-    documents = CareDocument.objects.filter(sha256__in=doubled, item__isnull=False)
-    documents.update(is_duplicate=True)
-    claims = set(documents.values_list("item__claim_id", flat=True)) | set(
-        twin_items.values_list("claim_id", flat=True)
+def _item_key(item) -> tuple:
+    return (item.care_date, item.category_id, item.amount, item.currency)
+
+
+def _flag_duplicates(claim: Claim, care_items: list[CareItem], documents: list[list[NewDocument]]) -> int:
+    """Flag on both claims the same document (SHA-256) or the same care item claimed before (SPEC C8).
+
+    One query finds the submitted items of the same care (same beneficiary, date, category, amount, currency)
+    and those holding a document of the same content; the new rows are flagged before they are written, the
+    earlier ones updated only when there is something to flag."""
+    hashes = Counter(doc.sha256 for docs in documents for doc in docs)
+    same = Q(documents__sha256__in=list(hashes))
+    for care_item in care_items:
+        same |= selectors.same_item_q(claim.beneficiary_id, care_item)
+    rows = CareItem.objects.filter(same).values_list(
+        "pk", "claim_id", "claim__beneficiary_id", "care_date", "category_id", "amount", "currency", "documents__sha256"
     )
-    Claim.objects.filter(pk__in=claims | {claim.pk}).update(has_duplicates=True)
-    claim.has_duplicates = True
-    return len(mine) + len(doubled)
+    mine = {_item_key(care_item) for care_item in care_items}
+    twin_items, twin_claims, earlier_keys, earlier_hashes = set(), set(), set(), set()
+    for pk, claim_id, beneficiary_id, *key, sha256 in rows:
+        if beneficiary_id == claim.beneficiary_id and tuple(key) in mine:
+            twin_items.add(pk)
+            twin_claims.add(claim_id)
+            earlier_keys.add(tuple(key))
+        if sha256 in hashes:
+            earlier_hashes.add(sha256)
+            twin_claims.add(claim_id)
+    for care_item in care_items:
+        care_item.is_duplicate = _item_key(care_item) in earlier_keys
+    doubled = earlier_hashes | {sha256 for sha256, count in hashes.items() if count > 1}
+    for doc in (d for docs in documents for d in docs):
+        doc.is_duplicate = doc.sha256 in doubled
+    if twin_items:
+        CareItem.objects.filter(pk__in=twin_items).update(is_duplicate=True)
+    if earlier_hashes:
+        CareDocument.objects.filter(sha256__in=earlier_hashes, item__isnull=False).update(is_duplicate=True)
+    if twin_claims:
+        Claim.objects.filter(pk__in=twin_claims).update(has_duplicates=True)
+    claim.has_duplicates = bool(twin_items or doubled)
+    return sum(care_item.is_duplicate for care_item in care_items) + len(doubled)
