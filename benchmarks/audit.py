@@ -34,7 +34,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/om_audit_bench"
 
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("AUDIT_HEAD_FILE", str(Path(tempfile.mkdtemp()) / "audit-head.log"))
+    os.environ.setdefault("AUDIT_ANCHOR_DIR", str(Path(tempfile.mkdtemp()) / "audit-anchors"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmutuelle.settings")
     import django
 

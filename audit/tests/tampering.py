@@ -66,6 +66,20 @@ def forge_sealed(event_id: int, after: int | None) -> AuditEvent:
     return event
 
 
+def truncate() -> None:
+    """Empty the trail: TRUNCATE on PostgreSQL (refused by the statement triggers, lifted here), DELETE on SQLite."""
+    if connection.vendor == "postgresql":
+        triggers.drop_truncate(connection, function=False)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE audit_auditevent, audit_auditseal")
+        finally:
+            triggers.install_truncate(connection)
+        return
+    run_sql("DELETE FROM audit_auditevent")
+    run_sql("DELETE FROM audit_auditseal")
+
+
 def reseal_from(start_id: int) -> None:
     """Throw the seals away from ``start_id`` on and seal again: a rewrite no hash check can see."""
     run_sql("DELETE FROM audit_auditseal WHERE event_id >= %s", [start_id])

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audit import triggers
+from audit import anchors, triggers
 from audit.chain import Fault, VerificationResult, recomputed, seal, verify_chain
 from audit.models import GENESIS_HASH, AppendOnlyError, AuditCheckpoint, AuditEvent, AuditSeal
 from audit.services import anchor_head, record, record_access
@@ -411,32 +412,52 @@ def test_without_a_checkpoint_the_walk_starts_at_the_genesis(trail):
 # --- Anchoring ------------------------------------------------------------------------------
 
 
-def test_anchor_appends_the_head_once_to_a_private_file(trail, settings, tmp_path):
-    settings.AUDIT_HEAD_FILE = tmp_path / "anchors" / "audit-head.log"
+def test_anchor_writes_the_head_once_signed_into_a_private_folder(trail, settings):
     first = anchor_head()
     assert first is not None
     assert anchor_head() is None
     record(actor=None, action="contract.created")
     second = anchor_head()
-    lines = settings.AUDIT_HEAD_FILE.read_text().splitlines()
-    assert lines == [first.line().strip(), second.line().strip()]
-    assert lines[1].split()[1:] == [
-        str(AuditSeal.objects.latest("event_id").event_id),
-        AuditSeal.objects.latest("event_id").hash,
-    ]
-    assert datetime.fromisoformat(lines[0].split()[0]).utcoffset().total_seconds() == 0
-    assert stat.S_IMODE(settings.AUDIT_HEAD_FILE.stat().st_mode) == 0o600
+    assert anchors.everything() == [first, second]
+    head = AuditSeal.objects.latest("event_id")
+    assert (second.event_id, second.hash, second.events) == (head.event_id, head.hash, 6)
+    assert datetime.fromisoformat(first.written_at).utcoffset().total_seconds() == 0
+    stored = sorted(settings.AUDIT_ANCHOR_DIR.iterdir())
+    assert [stat.S_IMODE(path.stat().st_mode) for path in stored] == [0o600, 0o600]
+    assert stat.S_IMODE(settings.AUDIT_ANCHOR_DIR.stat().st_mode) == 0o700
+    assert stat.S_IMODE(settings.AUDIT_ANCHOR_KEY_FILE.stat().st_mode) == 0o600
 
 
 def test_nothing_to_anchor_on_an_empty_trail(settings):
     assert anchor_head() is None
-    assert not settings.AUDIT_HEAD_FILE.exists()
+    assert not settings.AUDIT_ANCHOR_DIR.exists()
 
 
-def test_unreadable_anchor_file_is_reported(trail, settings):
+def test_unreadable_anchor_is_reported(trail, settings):
     anchor_head()
-    with settings.AUDIT_HEAD_FILE.open("a") as handle:
-        handle.write("edited by hand\n")
+    (settings.AUDIT_ANCHOR_DIR / "anchor-99999999999999999999-x.json").write_text("edited by hand\n")
     result = verify_chain()
     assert (result.ok, result.fault, result.first_bad_id) == (False, Fault.ANCHOR_UNREADABLE, None)
-    assert "line 2 of the anchor file is unreadable" in result.message
+    assert "anchor anchor-99999999999999999999-x.json: unreadable" in result.message
+
+
+def test_a_tampered_anchor_signature_is_reported(trail, settings):
+    anchor_head()
+    [path] = settings.AUDIT_ANCHOR_DIR.iterdir()
+    path.write_text(path.read_text().replace('"events": 5', '"events": 4'))
+    result = verify_chain()
+    assert (result.ok, result.fault) == (False, Fault.ANCHOR_UNREADABLE)
+    assert result.message.endswith(f"anchor {path.name}: bad signature")
+
+
+def test_an_anchor_signed_with_another_key_is_reported(trail, settings):
+    anchor_head()
+    settings.AUDIT_ANCHOR_PUBLIC_KEY = anchors.public_key_text(Ed25519PrivateKey.generate())
+    assert verify_chain().fault == Fault.ANCHOR_UNREADABLE
+
+
+def test_anchors_are_verified_with_the_public_key_alone(trail, settings, tmp_path):
+    anchor_head()
+    settings.AUDIT_ANCHOR_PUBLIC_KEY = anchors.public_key_text(anchors.signing_key())
+    settings.AUDIT_ANCHOR_KEY_FILE = tmp_path / "unreadable" / "key"
+    assert verify_chain().ok
