@@ -63,6 +63,17 @@ def statements(
         sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}").format(
             owner_id, app_id
         ),
+        # Yearly reference sequences (core.sequences) are created on demand: through the owner's function.
+        sql.SQL(
+            "CREATE OR REPLACE FUNCTION create_yearly_sequence(name text, start bigint) RETURNS void "
+            "LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$ BEGIN "
+            "IF name !~ '^[a-z_][a-z0-9_]{0,55}_[0-9]{4}$' THEN RAISE EXCEPTION 'not a yearly sequence: %', name; "
+            "END IF; "
+            "EXECUTE format('CREATE SEQUENCE IF NOT EXISTS public.%I START WITH %s', name, greatest(start, 1)); END $fn$"
+        ),
+        sql.SQL("ALTER FUNCTION create_yearly_sequence(text, bigint) OWNER TO {}").format(owner_id),
+        sql.SQL("REVOKE ALL ON FUNCTION create_yearly_sequence(text, bigint) FROM PUBLIC"),
+        sql.SQL("GRANT EXECUTE ON FUNCTION create_yearly_sequence(text, bigint) TO {}").format(app_id),
         # The audit trail: read and append, nothing else, for everyone but the owner.
         sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(audit, readers_sql),
         sql.SQL("GRANT SELECT ON {} TO {}").format(audit, readers_sql),
@@ -106,3 +117,13 @@ def as_owner(connection: BaseDatabaseWrapper) -> Iterator[None]:
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(saved)
+
+
+def own_all(owner: str) -> list[sql.Composed]:
+    """Give every table of the public schema to the owner (a database migrated by another role, as in tests)."""
+    return [
+        sql.SQL(
+            "DO $own$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "LOOP EXECUTE format('ALTER TABLE %I OWNER TO %I', t, {owner}); END LOOP; END $own$"
+        ).format(owner=sql.Literal(owner))
+    ]

@@ -54,8 +54,10 @@ def empty_trail() -> None:
     from audit import triggers
 
     triggers.drop(connection)
+    triggers.drop_truncate(connection, function=False)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE audit_auditevent, audit_auditseal, audit_auditcheckpoint RESTART IDENTITY")
+    triggers.install_truncate(connection, function=False)
     triggers.install(connection)
 
 
