@@ -68,8 +68,8 @@ def statements(
             "CREATE OR REPLACE FUNCTION create_yearly_sequence(name text, start bigint) RETURNS void "
             "LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$ BEGIN "
             "IF name !~ '^[a-z_][a-z0-9_]{0,55}_[0-9]{4}$' THEN RAISE EXCEPTION 'not a yearly sequence: %', name; "
-            "END IF; "
-            "EXECUTE format('CREATE SEQUENCE IF NOT EXISTS public.%I START WITH %s', name, greatest(start, 1)); END $fn$"
+            "END IF; EXECUTE format('CREATE SEQUENCE IF NOT EXISTS public.%I START WITH %s', name, "
+            "greatest(start, 1)); END $fn$"
         ),
         sql.SQL("ALTER FUNCTION create_yearly_sequence(text, bigint) OWNER TO {}").format(owner_id),
         sql.SQL("REVOKE ALL ON FUNCTION create_yearly_sequence(text, bigint) FROM PUBLIC"),
