@@ -29,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from openmutuelle.config import generated_secret
 
@@ -73,11 +74,11 @@ class Anchor:
             )
             datetime.fromisoformat(anchor.written_at)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise UnreadableAnchorError(name, "unreadable") from error
+            raise UnreadableAnchorError(name, _("unreadable")) from error
         try:
             public.verify(signature, anchor.payload())
         except InvalidSignature as error:
-            raise UnreadableAnchorError(name, "bad signature") from error
+            raise UnreadableAnchorError(name, _("bad signature")) from error
         return anchor
 
     @property
@@ -161,7 +162,9 @@ def everything() -> list[Anchor]:
 def _public_or_fail() -> Ed25519PublicKey:
     public = public_key()
     if public is None:
-        raise UnreadableAnchorError("", "anchors found but no public key to check them (set AUDIT_ANCHOR_PUBLIC_KEY)")
+        raise UnreadableAnchorError(
+            "", _("anchors found but no public key to check them (set AUDIT_ANCHOR_PUBLIC_KEY)")
+        )
     return public
 
 
