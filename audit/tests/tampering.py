@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, ProgrammingError, connection
 from django.utils import timezone
 
 from audit import triggers
@@ -19,7 +19,7 @@ from audit.models import AuditEvent, AuditSeal
 
 
 def run_sql(sql: str, params: list[Any] | None = None) -> None:
-    _owner_powers()
+    owner_powers()
     triggers.drop(connection)
     try:
         with connection.cursor() as cursor:
@@ -28,10 +28,18 @@ def run_sql(sql: str, params: list[Any] | None = None) -> None:
         triggers.install(connection)
 
 
-def _owner_powers() -> None:
+def owner_powers() -> None:
     """Lifting triggers needs the tables' owner: a suite run as the application role cannot, by design."""
     if settings.DATABASE_OWNER_URL:
         pytest.skip("needs the tables' owner; this run connects as the application role")
+
+
+def refusal() -> tuple[type[Exception], str]:
+    """What refuses an UPDATE or DELETE of the trail: the append-only trigger, or first of all the privileges when the
+    suite runs as the application role."""
+    if settings.DATABASE_OWNER_URL:
+        return ProgrammingError, "permission denied"
+    return IntegrityError, "append-only"
 
 
 def set_data(event_id: int, data: dict[str, Any]) -> None:
@@ -77,7 +85,7 @@ def forge_sealed(event_id: int, after: int | None) -> AuditEvent:
 
 def truncate() -> None:
     """Empty the trail: TRUNCATE on PostgreSQL (refused by the statement triggers, lifted here), DELETE on SQLite."""
-    _owner_powers()
+    owner_powers()
     if connection.vendor == "postgresql":
         triggers.drop_truncate(connection, function=False)
         try:
