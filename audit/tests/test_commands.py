@@ -123,3 +123,27 @@ def test_a_rewrite_with_recomputed_hashes_is_caught_by_the_anchor(trail):
     tampering.reseal_from(trail[2].id)
     with pytest.raises(CommandError, match=rf"at event {trail[4].id}: anchor written at \S+ no longer matches"):
         run("verify_audit")
+
+
+def _one_pass(**kwargs):
+    from audit.chain import seal
+
+    yield seal(wait=30)
+
+
+def test_the_sealer_loop_writes_a_signed_anchor_when_due(trail, settings, monkeypatch):
+    monkeypatch.setattr("audit.management.commands.audit_seal.seal_forever", _one_pass)
+    record(actor=None, action="contract.created")
+    settings.AUDIT_ANCHOR_EVERY = 1
+    run("audit_seal", "--loop")
+    assert anchors.latest().events == 6
+
+
+def test_the_sealer_loop_without_a_key_in_production_seals_and_says_so(trail, settings, monkeypatch):
+    monkeypatch.setattr("audit.management.commands.audit_seal.seal_forever", _one_pass)
+    record(actor=None, action="contract.created")
+    settings.PRODUCTION = True
+    err = StringIO()
+    call_command("audit_seal", "--loop", stdout=StringIO(), stderr=err)
+    assert "No signed anchor written: AUDIT_ANCHOR_KEY_FILE" in err.getvalue()
+    assert anchors.names() == []
