@@ -5,10 +5,11 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    """Each test writes documents, mail and the audit head into its own folder."""
+    """Each test writes documents, mail and the audit anchors (with their key) into its own folder."""
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
-    settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.log"
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+    settings.AUDIT_ANCHOR_KEY_FILE = tmp_path / "audit-anchor.key"
 
 
 # --- Rows that data migrations write ---------------------------------------------------------
@@ -86,3 +87,46 @@ def screenshot(page, name: str) -> None:
     folder = Path(__file__).resolve().parent / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+# --- The PostgreSQL suite as the portal's least-privileged role (issue 12) ------------------------------------
+#
+# With TEST_AS_APP_ROLE=1 on PostgreSQL, the test database is created and migrated as usual (by the superuser), then
+# its tables are given to an owner role and the tests connect as the application role of ``manage.py db_roles``:
+# a real login as that role, not a SET ROLE it could reset. Flushes (transactional tests) go through
+# DATABASE_OWNER_URL as the portal's would. Tests that need the owner's powers (the tampering helpers) skip.
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    import os
+
+    if not os.environ.get("TEST_AS_APP_ROLE"):
+        yield
+        return
+    from django.conf import settings
+    from django.db import connections
+
+    from audit import roles
+
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        if connection.vendor != "postgresql":
+            yield
+            return
+        saved = dict(connection.settings_dict)
+        database = saved["NAME"]
+        owner, app = f"{database}_owner"[:63], f"{database}_app"[:63]
+        connection.ensure_connection()
+        roles.apply(connection, [*roles.statements(database=database, owner=owner, app=app), *roles.own_all(owner)])
+        connection.close()
+        host, port = saved["HOST"] or "127.0.0.1", saved["PORT"] or 5432
+        settings.DATABASE_OWNER_URL = f"postgres://{owner}@{host}:{port}/{database}"
+        connection.settings_dict["USER"] = settings.DATABASES["default"]["USER"] = app
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict.update(saved)
+            settings.DATABASES["default"]["USER"] = saved["USER"]
+            settings.DATABASE_OWNER_URL = ""

@@ -21,15 +21,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 
 import psycopg
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from audit import anchors as anchor_store
 from audit import triggers
-from audit.anchors import Anchor, UnreadableAnchorError, anchors_by_event
+from audit.anchors import Anchor, UnreadableAnchorError
 from audit.models import GENESIS_HASH, AuditCheckpoint, AuditEvent, AuditSeal
 
 # The event as the database encodes it: PostgreSQL's binary record (type OIDs, lengths, values; the timestamp as
@@ -47,13 +46,20 @@ CONTENT = {
 SEAL_BATCH = 5000
 _STREAM_CHUNK = 10_000
 _SEALER_LOCK = 0x617564_6974  # "audit": one sealer at a time per database
-# The highest visible id, the oldest transaction still running other than the sealer's own (it sees its own
-# events, and seals them in its own transaction), and the first transaction id not yet given out.
+# The highest visible id, the oldest transaction of this database still running other than the sealer's own (it
+# sees its own events, and seals them in its own transaction), and the first transaction id not yet given out.
+# Transactions of other databases of the cluster are left out (they cannot insert here): the running transaction ids
+# of this database come from pg_locks (each transaction holds the lock on its own id) joined with pg_stat_activity,
+# both readable by any role; pg_locks gives 32-bit ids, compared with the low half of the snapshot's 64-bit ones.
 _HORIZON = (
-    "SELECT coalesce(max(id), 0), "
-    "coalesce((SELECT min(x)::text::bigint FROM pg_snapshot_xip(pg_current_snapshot()) x), "
-    "pg_snapshot_xmax(pg_current_snapshot())::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint "
-    "FROM audit_auditevent"
+    "WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s), "
+    "here AS (SELECT l.transactionid::text::bigint AS x FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND a.datname = current_database() "
+    "AND l.pid <> pg_backend_pid()) "
+    "SELECT coalesce((SELECT max(id) FROM audit_auditevent), 0), "
+    "coalesce((SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap.s) x "
+    "WHERE mod(x::text::bigint, 4294967296) IN (SELECT x FROM here)), pg_snapshot_xmax(snap.s)::text::bigint), "
+    "pg_snapshot_xmax(snap.s)::text::bigint FROM snap"
 )
 
 
@@ -163,6 +169,13 @@ def last_seal() -> tuple[int | None, str]:
     return (row[0], row[1]) if row else (None, GENESIS_HASH)
 
 
+def sealed_count(up_to: int) -> int:
+    """How many events are sealed up to this one (what an anchor records, so a shortened trail shows)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM audit_auditseal WHERE event_id <= %s", [up_to])
+        return cursor.fetchone()[0]
+
+
 def _insert_seals(rows: list[tuple[int, int | None, str, str]]) -> None:
     if not rows:
         return
@@ -207,6 +220,7 @@ class Fault(StrEnum):
     ANCHOR_MISMATCH = "anchor_mismatch"
     ANCHOR_UNREADABLE = "anchor_unreadable"
     TRIGGERS_MISSING = "triggers_missing"
+    TOO_FEW_EVENTS = "too_few_events"
 
 
 @dataclass(frozen=True)
@@ -245,26 +259,31 @@ class _Broken(Exception):
         self.fault, self.event_id, self.reason = fault, event_id, reason
 
 
-def verify_chain(*, from_checkpoint: bool = False, seal_first: bool = True) -> VerificationResult:
+def verify_chain(*, from_checkpoint: bool = False, seal_first: bool = True, min_events: int = 0) -> VerificationResult:
     """Walk the sealed trail in constant memory and name the first event that is not as sealed.
 
     Only events up to the last seal read before the walk are walked: events appended meanwhile are the unsealed
     tail, counted and reported, protected until sealed by the append-only triggers (whose presence is checked).
     A full walk that finds the trail intact leaves a checkpoint; ``from_checkpoint`` starts at the last one, after
     checking that its seal is unchanged and that every anchor before it still matches.
+
+    The latest signed anchor must verify and still match: the trail must contain the anchored event with the anchored
+    hash and exactly the anchored number of sealed events up to it, so an emptied or shortened trail fails. So does
+    one with fewer than ``min_events`` sealed events.
     """
     if seal_first:
         seal()
     walk = _Walk()
     try:
-        anchors = anchors_by_event(Path(settings.AUDIT_HEAD_FILE))
+        anchors = _anchors_by_event()
         last_id, _last_hash = last_seal()
         start = _checkpoint_start(anchors) if from_checkpoint else None
         walk.run(last_id or 0, start, anchors)
         _check_unreached_anchors(anchors)
+        _check_count(walk.base + walk.checked, min_events)
         _check_triggers()
     except UnreadableAnchorError as error:
-        reason = _("line %(line)d of the anchor file is unreadable") % {"line": error.line_number}
+        reason = _("anchor %(name)s: %(why)s") % {"name": error.name, "why": error.why} if error.name else error.why
         return VerificationResult(ok=False, checked=walk.checked, reason=reason, fault=Fault.ANCHOR_UNREADABLE)
     except _Broken as broken:
         return VerificationResult(False, walk.checked, broken.event_id, broken.reason, broken.fault)
@@ -279,15 +298,16 @@ class _Walk:
 
     def __init__(self) -> None:
         self.checked = 0
+        self.base = 0  # events before the starting checkpoint
         self.last_id: int | None = None
         self.last_hash = GENESIS_HASH
 
     def run(self, frontier: int, start: tuple[int, str] | None, anchors: dict[int, list[Anchor]]) -> None:
         if start is not None:
-            self.last_id, self.last_hash = start
+            self.last_id, self.last_hash, self.base = start
         for row in _stream(self.last_id or 0, frontier):
             self._check(*row)
-            _check_anchors(row[0], row[3], anchors.pop(row[0], []))
+            _check_anchors(row[0], row[3], anchors.pop(row[0], []), self.base + self.checked + 1)
             self.checked, self.last_id, self.last_hash = self.checked + 1, row[0], row[3]
         if (self.last_id or 0) != frontier:
             reason = _("event %(id)d is sealed but missing (deleted)") % {"id": frontier}
@@ -332,7 +352,15 @@ def _stream(after: int, frontier: int) -> Iterator[tuple]:
             yield from rows
 
 
-def _checkpoint_start(anchors: dict[int, list[Anchor]]) -> tuple[int, str] | None:
+def _anchors_by_event() -> dict[int, list[Anchor]]:
+    """The latest anchor only: matching its hash at its event proves the whole chain up to there is the one anchored
+    (each hash covers all before it), so older anchors add nothing, and verification reads one object however many
+    years of anchors the storage holds."""
+    latest = anchor_store.latest()
+    return {latest.event_id: [latest]} if latest else {}
+
+
+def _checkpoint_start(anchors: dict[int, list[Anchor]]) -> tuple[int, str, int] | None:
     """The last checkpoint, if its seal is unchanged; the anchors before it are checked against their seals."""
     checkpoint = AuditCheckpoint.objects.order_by("-id").first()
     if checkpoint is None:
@@ -343,8 +371,8 @@ def _checkpoint_start(anchors: dict[int, list[Anchor]]) -> tuple[int, str] | Non
         reason = _("the checkpoint of event %(id)d no longer matches its seal (trail rewritten)")
         raise _Broken(Fault.CHECKPOINT_MISMATCH, checkpoint.event_id, reason % {"id": checkpoint.event_id})
     for event_id in before:
-        _check_anchors(event_id, sealed.get(event_id), anchors.pop(event_id))
-    return checkpoint.event_id, checkpoint.hash
+        _check_anchors(event_id, sealed.get(event_id), anchors.pop(event_id), None)
+    return checkpoint.event_id, checkpoint.hash, checkpoint.checked
 
 
 def _seal_hashes(event_ids: list[int]) -> dict[int, str]:
@@ -355,10 +383,17 @@ def _seal_hashes(event_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def _check_anchors(event_id: int, sealed: str | None, anchors: list[Anchor]) -> None:
+def _check_anchors(event_id: int, sealed: str | None, anchors: list[Anchor], count: int | None) -> None:
+    """Each anchor of this event names its hash and (when the walk counted from the genesis) its event count."""
     for anchor in anchors:
-        if anchor.hash != sealed:
+        if anchor.hash != sealed or (count is not None and anchor.events != count):
             raise _anchor_broken(anchor)
+
+
+def _check_count(total: int, minimum: int) -> None:
+    if total < minimum:
+        reason = _("%(count)d sealed events where at least %(minimum)d are expected (trail emptied or shortened)")
+        raise _Broken(Fault.TOO_FEW_EVENTS, None, reason % {"count": total, "minimum": minimum})
 
 
 def _check_unreached_anchors(anchors: dict[int, list[Anchor]]) -> None:

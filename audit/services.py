@@ -10,18 +10,17 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
-from audit.anchors import Anchor, append_private, last_anchor
-from audit.chain import Fault, VerificationResult, last_seal, seal, verify_chain
+from audit import anchors
+from audit.anchors import Anchor
+from audit.chain import Fault, VerificationResult, last_seal, seal, sealed_count, verify_chain
 from audit.models import AuditEvent, target_reference
 from core.middleware import current_request_context
 
@@ -154,16 +153,15 @@ def _valid_ip(ip: str | None) -> str | None:
 
 
 def anchor_head() -> Anchor | None:
-    """Seal, then write where the sealed chain ends to ``AUDIT_HEAD_FILE``, out of reach of whoever controls the
-    database. Returns None when that is already the last line written."""
+    """Seal, then write a signed anchor of where the sealed chain ends (``audit.anchors``), out of reach of whoever
+    controls the database. Returns None when the latest anchor already says so."""
     seal()
     last_id, last_hash = last_seal()
     if last_id is None:
         return None
-    path = Path(settings.AUDIT_HEAD_FILE)
-    previous = last_anchor(path)
+    previous = anchors.latest()
     if previous and (previous.event_id, previous.hash) == (last_id, last_hash):
         return None
-    anchor = Anchor(timezone.now().isoformat(timespec="seconds"), last_id, last_hash)
-    append_private(path, anchor.line())
+    anchor = Anchor(timezone.now().isoformat(timespec="seconds"), last_id, last_hash, sealed_count(last_id))
+    anchors.write(anchor)
     return anchor

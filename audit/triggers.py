@@ -5,7 +5,10 @@ what protects the events the sealer has not chained yet. The owner of the tables
 ``verify_chain`` reports missing or disabled triggers, and the hash chain with the anchor file outside the
 database catches what was done while they were gone.
 
-Migrations 0002 and 0003 and the ``flush`` command run these statements: change them only together with a new
+On PostgreSQL a statement trigger refuses TRUNCATE as well (migration 0004), which row triggers never see; the
+application role has no TRUNCATE privilege anyway (``audit.roles``), this stops the owner's slip too.
+
+Migrations 0002, 0003 and 0004 and the ``flush`` command run these statements: change them only together with a new
 migration that replaces the installed triggers.
 """
 
@@ -22,8 +25,9 @@ MESSAGE = "audit trail is append-only"
 _VERBS = ("UPDATE", "DELETE")
 
 
-def names(tables: Iterable[str] = TABLES) -> list[str]:
-    return [f"{TABLES[table]}_no_{verb.lower()}" for table in tables for verb in _VERBS]
+def names(tables: Iterable[str] = TABLES, vendor: str = "sqlite") -> list[str]:
+    rows = [f"{TABLES[table]}_no_{verb.lower()}" for table in tables for verb in _VERBS]
+    return rows + ([f"{TABLES[table]}_no_truncate" for table in tables] if vendor == "postgresql" else [])
 
 
 def _install(vendor: str, tables: Iterable[str]) -> list[str]:
@@ -65,9 +69,38 @@ def drop(connection: BaseDatabaseWrapper, tables: Iterable[str] = TABLES) -> Non
     _execute(connection, _drop(_vendor(connection), list(tables)))
 
 
+def install_truncate(connection: BaseDatabaseWrapper, *, function: bool = True) -> None:
+    """PostgreSQL only: one statement trigger per audit table refusing TRUNCATE (``function=False``: the triggers
+    only, which the tables' owner may create even when the function belongs to another role)."""
+    if connection.vendor != "postgresql":
+        return
+    create = (
+        "CREATE OR REPLACE FUNCTION audit_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'; END; $$;"
+    )
+    _execute(
+        connection,
+        [
+            *([create] if function else []),
+            *(
+                f"CREATE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_truncate();"
+                for table, name in TABLES.items()
+            ),
+        ],
+    )
+
+
+def drop_truncate(connection: BaseDatabaseWrapper, *, function: bool = True) -> None:
+    if connection.vendor != "postgresql":
+        return
+    statements = [f"DROP TRIGGER IF EXISTS {name}_no_truncate ON {table};" for table, name in TABLES.items()]
+    _execute(connection, statements + (["DROP FUNCTION IF EXISTS audit_refuse_truncate();"] if function else []))
+
+
 def missing(connection: BaseDatabaseWrapper) -> list[str]:
     """The triggers that are not installed, or installed but disabled."""
-    expected = names()
+    expected = names(vendor=connection.vendor)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")

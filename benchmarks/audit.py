@@ -34,7 +34,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/om_audit_bench"
 
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("AUDIT_HEAD_FILE", str(Path(tempfile.mkdtemp()) / "audit-head.log"))
+    os.environ.setdefault("AUDIT_ANCHOR_DIR", str(Path(tempfile.mkdtemp()) / "audit-anchors"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmutuelle.settings")
     import django
 
@@ -54,8 +54,10 @@ def empty_trail() -> None:
     from audit import triggers
 
     triggers.drop(connection)
+    triggers.drop_truncate(connection, function=False)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE audit_auditevent, audit_auditseal, audit_auditcheckpoint RESTART IDENTITY")
+    triggers.install_truncate(connection, function=False)
     triggers.install(connection)
 
 

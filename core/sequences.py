@@ -5,6 +5,9 @@ through without waiting for each other. A sequence is created on a connection of
 created inside the caller's transaction it would stay invisible, and block every other transaction creating it,
 until that transaction ends. It is then named by its OID, because a transaction already open may not see the
 name of a relation committed after it began until it next takes a lock.
+
+The portal's least-privileged role (``manage.py db_roles``) may not create anything: it calls the owner's
+``create_yearly_sequence`` (SECURITY DEFINER, names ending in a year only) instead.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def _created(name: str, start: Callable[[], int]) -> int:
             if oid is None:
                 with contextlib.suppress(DatabaseError):  # created by another process meanwhile: found below
                     cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {max(1, start()):d}")
+                cursor.execute("SELECT to_regclass(%s)::oid", [name])
+                if cursor.fetchone()[0] is None:  # a role without CREATE: the owner's function (manage.py db_roles)
+                    cursor.execute("SELECT create_yearly_sequence(%s, %s)", [name, max(1, start())])
                 cursor.execute("SELECT to_regclass(%s)::oid", [name])
                 oid = cursor.fetchone()[0]
     finally:

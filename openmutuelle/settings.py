@@ -7,6 +7,7 @@ production checks: real secrets and allowed hosts are required, HTTPS everywhere
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -141,6 +142,9 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# PostgreSQL with least-privileged roles (``manage.py db_roles``): DATABASE_URL names the application role, this
+# URL the tables' owner, used by ``migrate`` and ``flush`` only (user, password, host, port; same database).
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -361,7 +365,17 @@ DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
 PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or None
 CLAIM_MAX_TOTAL_EUR = env_int("CLAIM_MAX_TOTAL_EUR", 500)  # online claims: bills under this total (seed 002)
-AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", VAR_DIR / "audit-head.log"))
+# Signed anchors of the audit chain head (audit.anchors): written by the sealer every AUDIT_ANCHOR_EVERY events or
+# AUDIT_ANCHOR_INTERVAL seconds, through a storage (a private folder; an S3 bucket with object lock in production).
+AUDIT_ANCHOR_DIR = Path(os.environ.get("AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
+AUDIT_ANCHOR_STORAGE = os.environ.get("AUDIT_ANCHOR_STORAGE", "django.core.files.storage.FileSystemStorage")
+AUDIT_ANCHOR_STORAGE_OPTIONS = json.loads(os.environ.get("AUDIT_ANCHOR_STORAGE_OPTIONS", "{}"))
+# The Ed25519 signing key, read by the sealer only (generated on first use outside production); the public key
+# (base64 of its 32 raw bytes) lets any process verify without being able to sign.
+AUDIT_ANCHOR_KEY_FILE = Path(os.environ.get("AUDIT_ANCHOR_KEY_FILE", VAR_DIR / "audit-anchor.key"))
+AUDIT_ANCHOR_PUBLIC_KEY = os.environ.get("AUDIT_ANCHOR_PUBLIC_KEY", "")
+AUDIT_ANCHOR_EVERY = env_int("AUDIT_ANCHOR_EVERY", 10_000)
+AUDIT_ANCHOR_INTERVAL = env_int("AUDIT_ANCHOR_INTERVAL", 60)
 # /healthz/details (database, storage, tasks) answers only with "Authorization: Bearer <HEALTHZ_TOKEN>".
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 
+from audit import anchors
 from audit.services import record
 from audit.tests import tampering
 
@@ -67,18 +68,82 @@ def test_verify_audit_exit_status_from_the_command_line(settings, capsys):
     record(actor=None, action="contract.created")
     execute_from_command_line(["manage.py", "verify_audit", "--skip-checks"])
     assert "Audit trail intact: 1 events" in capsys.readouterr().out
-    settings.AUDIT_HEAD_FILE.write_text("not an anchor\n")
+    anchors.signing_key()  # the key exists; the anchor does not parse
+    settings.AUDIT_ANCHOR_DIR.mkdir()
+    (settings.AUDIT_ANCHOR_DIR / "anchor-1.json").write_text("not an anchor\n")
     with pytest.raises(SystemExit) as exit_status:
         execute_from_command_line(["manage.py", "verify_audit", "--skip-checks"])
     assert exit_status.value.code == 1
-    assert "Audit trail broken: line 1 of the anchor file is unreadable" in capsys.readouterr().err
+    assert "Audit trail broken: anchor anchor-1.json: unreadable" in capsys.readouterr().err
 
 
 def test_audit_anchor_writes_once_per_new_head(trail, settings, tmp_path):
-    settings.AUDIT_HEAD_FILE = tmp_path / "new" / "audit-head.log"
-    assert run("audit_anchor").startswith(f"Anchored event {trail[4].id} in ")
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "new" / "anchors"
+    assert run("audit_anchor").strip() == f"Anchored event {trail[4].id}."
     assert run("audit_anchor").strip() == "Nothing new to anchor."
     event = record(actor=None, action="contract.created")
-    assert run("audit_anchor").startswith(f"Anchored event {event.id} in ")
-    assert len(settings.AUDIT_HEAD_FILE.read_text().splitlines()) == 2
+    assert run("audit_anchor").strip() == f"Anchored event {event.id}."
+    assert len(list(settings.AUDIT_ANCHOR_DIR.iterdir())) == 2
     assert run("verify_audit").strip() == "Audit trail intact: 6 events"
+
+
+def test_audit_anchor_creates_the_key_and_prints_its_public_half(settings):
+    public = run("audit_anchor", "--create-key").strip()
+    settings.AUDIT_ANCHOR_PUBLIC_KEY = public
+    assert anchors.public_key_text(anchors.signing_key()) == public
+    assert run("audit_anchor", "--create-key").strip() == public  # never replaced
+
+
+def test_verify_audit_fails_on_an_emptied_trail_after_an_anchor(trail):
+    run("audit_anchor")
+    tampering.truncate()
+    with pytest.raises(
+        CommandError, match=rf"at event {trail[4].id}: anchor written at \S+ no longer matches"
+    ) as error:
+        run("verify_audit")
+    assert error.value.returncode == 1
+
+
+def test_verify_audit_fails_below_the_minimum_of_events(trail):
+    assert run("verify_audit", "--min-events", "5").strip() == "Audit trail intact: 5 events"
+    with pytest.raises(CommandError, match=r"broken: 5 sealed events where at least 6 are expected"):
+        run("verify_audit", "--min-events", "6")
+
+
+def test_verify_audit_fails_on_an_empty_trail_with_a_minimum():
+    with pytest.raises(CommandError, match=r"0 sealed events where at least 1 are expected"):
+        run("verify_audit", "--min-events", "1")
+
+
+def test_a_rewrite_with_recomputed_hashes_is_caught_by_the_anchor(trail):
+    """A superuser lifts the triggers, changes an event and reseals from there: every hash is valid again, only
+    the signed anchor written before still names the old head."""
+    run("audit_anchor")
+    tampering.set_data(trail[2].id, {"n": 30})
+    tampering.reseal_from(trail[2].id)
+    with pytest.raises(CommandError, match=rf"at event {trail[4].id}: anchor written at \S+ no longer matches"):
+        run("verify_audit")
+
+
+def _one_pass(**kwargs):
+    from audit.chain import seal
+
+    yield seal(wait=30)
+
+
+def test_the_sealer_loop_writes_a_signed_anchor_when_due(trail, settings, monkeypatch):
+    monkeypatch.setattr("audit.management.commands.audit_seal.seal_forever", _one_pass)
+    record(actor=None, action="contract.created")
+    settings.AUDIT_ANCHOR_EVERY = 1
+    run("audit_seal", "--loop")
+    assert anchors.latest().events == 6
+
+
+def test_the_sealer_loop_without_a_key_in_production_seals_and_says_so(trail, settings, monkeypatch):
+    monkeypatch.setattr("audit.management.commands.audit_seal.seal_forever", _one_pass)
+    record(actor=None, action="contract.created")
+    settings.PRODUCTION = True
+    err = StringIO()
+    call_command("audit_seal", "--loop", stdout=StringIO(), stderr=err)
+    assert "No signed anchor written: AUDIT_ANCHOR_KEY_FILE" in err.getvalue()
+    assert anchors.names() == []

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ValidationError
@@ -20,7 +22,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audit import triggers
+from audit import anchors, triggers
 from audit.chain import Fault, VerificationResult, recomputed, seal, verify_chain
 from audit.models import GENESIS_HASH, AppendOnlyError, AuditCheckpoint, AuditEvent, AuditSeal
 from audit.services import anchor_head, record, record_access
@@ -247,8 +249,9 @@ def test_orm_refuses_to_change_or_delete_events(trail):
         lambda: AuditEvent.objects.bulk_update([event], ["action"]),
         lambda: AuditEvent.objects.update_or_create(id=event.id, defaults={"action": "x.y"}),
     ]
+    denied = (tampering.refusal()[0],) if settings.DATABASE_OWNER_URL else ()  # update_or_create locks the row
     for refused in refusals:
-        with pytest.raises(AppendOnlyError), transaction.atomic():
+        with pytest.raises((AppendOnlyError, *denied)), transaction.atomic():
             refused()
     assert verify_chain().ok
 
@@ -270,7 +273,8 @@ def test_an_explicit_id_never_overwrites_an_event(trail):
 )
 def test_database_triggers_refuse_raw_update_and_delete(trail, sql):
     verify_chain()  # leaves a checkpoint
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    error, message = tampering.refusal()
+    with pytest.raises(error, match=message), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert verify_chain().ok
 
@@ -281,7 +285,7 @@ def test_flush_empties_the_trail_and_keeps_the_triggers():
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists()
     record(actor=None, action="contract.created")
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(tampering.refusal()[0]), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent")
 
 
@@ -358,6 +362,7 @@ def test_rewritten_chain_without_anchor_is_invisible(trail):
 
 
 def test_dropped_triggers_are_reported(trail):
+    tampering.owner_powers()
     triggers.drop(connection)
     result = verify_chain()
     assert (result.ok, result.fault) == (False, Fault.TRIGGERS_MISSING)
@@ -411,32 +416,52 @@ def test_without_a_checkpoint_the_walk_starts_at_the_genesis(trail):
 # --- Anchoring ------------------------------------------------------------------------------
 
 
-def test_anchor_appends_the_head_once_to_a_private_file(trail, settings, tmp_path):
-    settings.AUDIT_HEAD_FILE = tmp_path / "anchors" / "audit-head.log"
+def test_anchor_writes_the_head_once_signed_into_a_private_folder(trail, settings):
     first = anchor_head()
     assert first is not None
     assert anchor_head() is None
     record(actor=None, action="contract.created")
     second = anchor_head()
-    lines = settings.AUDIT_HEAD_FILE.read_text().splitlines()
-    assert lines == [first.line().strip(), second.line().strip()]
-    assert lines[1].split()[1:] == [
-        str(AuditSeal.objects.latest("event_id").event_id),
-        AuditSeal.objects.latest("event_id").hash,
-    ]
-    assert datetime.fromisoformat(lines[0].split()[0]).utcoffset().total_seconds() == 0
-    assert stat.S_IMODE(settings.AUDIT_HEAD_FILE.stat().st_mode) == 0o600
+    assert anchors.everything() == [first, second]
+    head = AuditSeal.objects.latest("event_id")
+    assert (second.event_id, second.hash, second.events) == (head.event_id, head.hash, 6)
+    assert datetime.fromisoformat(first.written_at).utcoffset().total_seconds() == 0
+    stored = sorted(settings.AUDIT_ANCHOR_DIR.iterdir())
+    assert [stat.S_IMODE(path.stat().st_mode) for path in stored] == [0o600, 0o600]
+    assert stat.S_IMODE(settings.AUDIT_ANCHOR_DIR.stat().st_mode) == 0o700
+    assert stat.S_IMODE(settings.AUDIT_ANCHOR_KEY_FILE.stat().st_mode) == 0o600
 
 
 def test_nothing_to_anchor_on_an_empty_trail(settings):
     assert anchor_head() is None
-    assert not settings.AUDIT_HEAD_FILE.exists()
+    assert not settings.AUDIT_ANCHOR_DIR.exists()
 
 
-def test_unreadable_anchor_file_is_reported(trail, settings):
+def test_unreadable_anchor_is_reported(trail, settings):
     anchor_head()
-    with settings.AUDIT_HEAD_FILE.open("a") as handle:
-        handle.write("edited by hand\n")
+    (settings.AUDIT_ANCHOR_DIR / "anchor-99999999999999999999-x.json").write_text("edited by hand\n")
     result = verify_chain()
     assert (result.ok, result.fault, result.first_bad_id) == (False, Fault.ANCHOR_UNREADABLE, None)
-    assert "line 2 of the anchor file is unreadable" in result.message
+    assert "anchor anchor-99999999999999999999-x.json: unreadable" in result.message
+
+
+def test_a_tampered_anchor_signature_is_reported(trail, settings):
+    anchor_head()
+    [path] = settings.AUDIT_ANCHOR_DIR.iterdir()
+    path.write_text(path.read_text().replace('"events": 5', '"events": 4'))
+    result = verify_chain()
+    assert (result.ok, result.fault) == (False, Fault.ANCHOR_UNREADABLE)
+    assert result.message.endswith(f"anchor {path.name}: bad signature")
+
+
+def test_an_anchor_signed_with_another_key_is_reported(trail, settings):
+    anchor_head()
+    settings.AUDIT_ANCHOR_PUBLIC_KEY = anchors.public_key_text(Ed25519PrivateKey.generate())
+    assert verify_chain().fault == Fault.ANCHOR_UNREADABLE
+
+
+def test_anchors_are_verified_with_the_public_key_alone(trail, settings, tmp_path):
+    anchor_head()
+    settings.AUDIT_ANCHOR_PUBLIC_KEY = anchors.public_key_text(anchors.signing_key())
+    settings.AUDIT_ANCHOR_KEY_FILE = tmp_path / "unreadable" / "key"
+    assert verify_chain().ok

@@ -74,7 +74,7 @@ def shipped_demo(chromium, django_db_setup, django_db_blocker, tmp_path_factory)
     files = {
         "VAR_DIR": var,
         "MEDIA_ROOT": var / "files",
-        "AUDIT_HEAD_FILE": var / "audit-head.log",
+        "AUDIT_ANCHOR_DIR": var / "audit-anchors",
         "EMAIL_FILE_PATH": str(var / "mail"),
     }
     with django_db_blocker.unblock(), override_settings(**files):

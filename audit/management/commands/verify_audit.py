@@ -9,7 +9,8 @@ from audit.chain import verify_chain
 
 class Command(BaseCommand):
     help = (
-        "Seal, then recompute the audit hash chain and compare it with the anchors; exit status 1 if it is broken. "
+        "Seal, then recompute the audit hash chain and compare it with the signed anchors; exit status 1 if it is "
+        "broken, shortened or emptied. "
         "A full run that finds it intact leaves a checkpoint."
     )
 
@@ -19,9 +20,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Recompute only the events after the last checkpoint (anchors before it are still compared).",
         )
+        parser.add_argument(
+            "--min-events",
+            type=int,
+            default=0,
+            help="Fail when fewer sealed events are found (the signed anchors already set such a minimum).",
+        )
 
-    def handle(self, *args: Any, from_checkpoint: bool, **options: Any) -> None:
-        result = verify_chain(from_checkpoint=from_checkpoint)
+    def handle(self, *args: Any, from_checkpoint: bool, min_events: int, **options: Any) -> None:
+        result = verify_chain(from_checkpoint=from_checkpoint, min_events=min_events)
         if not result.ok:
             raise CommandError(result.message, returncode=1)
         self.stdout.write(self.style.SUCCESS(result.message))
