@@ -117,7 +117,17 @@ def new_key_text() -> str:
 
 
 def public_key_text(key: Ed25519PrivateKey) -> str:
-    return base64.b64encode(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
+    return public_text(key.public_key())
+
+
+def public_text(public: Ed25519PublicKey) -> str:
+    """The base64 form of ``AUDIT_ANCHOR_PUBLIC_KEY``."""
+    return base64.b64encode(public.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
+
+
+def event_of(name: str) -> int:
+    """The last sealed event an anchor covers, read from its object name (``anchor-<event id>-<time>.json``)."""
+    return int(name[len(_PREFIX) : len(_PREFIX) + 20])
 
 
 def public_key() -> Ed25519PublicKey | None:

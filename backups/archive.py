@@ -5,7 +5,7 @@ DIR holds, once the command has succeeded:
 - ``database.dump`` (PostgreSQL: ``pg_dump -Fc``) or ``database.sqlite3`` (SQLite: the online backup API);
 - ``documents/``: every stored document exactly as the storage keeps it (still encrypted: the backup holds no key),
   from the local folder or the S3 bucket alike;
-- ``audit-head.log``: a copy of the audit anchor file, when there is one;
+- ``audit-anchors/``: the latest signed audit anchor the dumped trail covers, with its public key in the manifest;
 - ``manifest.json``: the SHA-256 and size of each of these files, the rows of each table and the end of the sealed
   audit chain, all as of the database snapshot the dump was taken from (on PostgreSQL, the dump and the counts read
   one exported snapshot; on SQLite they read the copy).
@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,7 +35,7 @@ from django.utils import timezone
 FORMAT = "openmutuelle-backup/1"
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents"
-ANCHORS = "audit-head.log"
+ANCHORS = "audit-anchors"
 DUMPS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 
 
@@ -135,6 +134,23 @@ def copy_documents(target: Path) -> dict[str, dict]:
     return entries
 
 
+def copy_anchor(target: Path, head_event_id: int) -> dict | None:
+    """The latest signed anchor the dumped trail covers (an anchor written after the snapshot names events the
+    copy does not hold), copied as stored, with the public key that checks it (public: no secret in a backup)."""
+    from audit import anchors
+
+    covered = [name for name in anchors.names() if anchors.event_of(name) <= head_event_id]
+    public = anchors.public_key()
+    if not covered or public is None:
+        return None
+    name = covered[-1]
+    destination = target / ANCHORS / name
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with anchors.storage().open(name, "rb") as source, destination.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+    return {"file": f"{ANCHORS}/{name}", "public_key": anchors.public_text(public), **file_entry(destination)}
+
+
 def backup(target: Path) -> dict:
     """Write a backup into ``target`` (a new or empty folder); the manifest."""
     if target.exists() and any(target.iterdir()):
@@ -144,9 +160,8 @@ def backup(target: Path) -> dict:
     manifest.update(dump_database(target))
     manifest["database"] = {"file": DUMPS[connection.vendor], **file_entry(target / DUMPS[connection.vendor])}
     manifest["documents"] = copy_documents(target)
-    anchors = Path(settings.AUDIT_HEAD_FILE)
-    if anchors.exists():
-        shutil.copyfile(anchors, target / ANCHORS)
-        manifest["anchors"] = {"file": ANCHORS, **file_entry(target / ANCHORS)}
+    anchor = copy_anchor(target, (manifest.get("audit_head") or {}).get("event_id") or 0)
+    if anchor:
+        manifest["anchors"] = anchor
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     return manifest

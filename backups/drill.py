@@ -5,7 +5,8 @@
    ``pg_restore``; SQLite: a new file), the documents into a new folder.
 3. A child process of the portal, configured on what was restored (``--check-restored``), counts the rows of every
    table against the manifest, finds the end of the sealed audit chain of the manifest, runs ``verify_audit``
-   (with the anchor file of the backup) and opens and decrypts every document a row names (``DOCUMENT_COLUMNS``).
+   (with the backup's signed anchor and its public key) and opens and decrypts every document a row names
+   (``DOCUMENT_COLUMNS``).
 4. The fresh database and folder are removed (``--keep`` keeps them), and the command exits 1 on any problem.
 """
 
@@ -68,7 +69,7 @@ def check_files(source: Path, manifest: dict, findings: Findings) -> None:
     expected = {manifest["database"]["file"]: manifest["database"]}
     expected.update({f"{DOCUMENTS}/{name}": entry for name, entry in manifest["documents"].items()})
     if manifest.get("anchors"):
-        expected[ANCHORS] = manifest["anchors"]
+        expected[manifest["anchors"]["file"]] = manifest["anchors"]
     for name, entry in expected.items():
         path = source / name
         if not path.is_file():
@@ -130,7 +131,11 @@ def restore_and_check(source: Path, *, keep: bool) -> tuple[list[str], list[str]
             "FILES_ROOT": str(files),
             "DOCUMENTS_BACKEND_STORAGE": "django.core.files.storage.FileSystemStorage",
             "DOCUMENTS_S3_BUCKET": "",
-            "AUDIT_HEAD_FILE": str(source / ANCHORS if manifest.get("anchors") else workdir / ANCHORS),
+            # the backup's own anchor, checked with the public key it names (no signing key in the drill)
+            "AUDIT_ANCHOR_STORAGE": "django.core.files.storage.FileSystemStorage",
+            "AUDIT_ANCHOR_DIR": str(source / ANCHORS if manifest.get("anchors") else workdir / ANCHORS),
+            "AUDIT_ANCHOR_PUBLIC_KEY": (manifest.get("anchors") or {}).get("public_key", ""),
+            "AUDIT_ANCHOR_KEY_FILE": str(workdir / "no-signing-key"),
         }
         child = subprocess.run(  # noqa: S603 - this very program
             [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "restore_drill", "--from", str(source)]

@@ -44,7 +44,7 @@ class Demo:
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo built once; files it writes go to a temporary folder, the database is rolled back after."""
     var = tmp_path_factory.mktemp("var")
-    files = {"VAR_DIR": var, "MEDIA_ROOT": var / "files", "AUDIT_HEAD_FILE": var / "audit-head.log"}
+    files = {"VAR_DIR": var, "MEDIA_ROOT": var / "files", "AUDIT_ANCHOR_DIR": var / "audit-anchors"}
     settings = override_settings(**files, EMAIL_FILE_PATH=str(var / "mail"))
     with django_db_blocker.unblock(), settings, transaction.atomic():
         out = io.StringIO()

@@ -42,7 +42,8 @@ def test_the_demo_backs_up_and_restores_into_a_fresh_database_that_checks_out(fa
         "DATABASE_URL": database_url(),
         "FILES_ROOT": str(settings.MEDIA_ROOT),
         "ENCRYPTION_KEYS": ",".join(settings.ENCRYPTION_KEYS),
-        "AUDIT_HEAD_FILE": str(settings.AUDIT_HEAD_FILE),
+        "AUDIT_ANCHOR_DIR": str(settings.AUDIT_ANCHOR_DIR),
+        "AUDIT_ANCHOR_KEY_FILE": str(settings.AUDIT_ANCHOR_KEY_FILE),
     }
     seal(wait=30)  # as the sealer does
     call_command("audit_anchor", stdout=StringIO())  # an anchor file, copied into the backup and checked
