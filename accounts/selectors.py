@@ -21,6 +21,10 @@ def active_profile(request) -> Profile | None:
     profiles = profile_list(actor=request.user)
     chosen = request.session.get("profile")
     if chosen:
-        return profiles.filter(public_id=chosen).first()
-    candidates = list(profiles[:2])
-    return candidates[0] if len(candidates) == 1 else None
+        profile = profiles.filter(public_id=chosen).first()
+    else:
+        candidates = list(profiles[:2])
+        profile = candidates[0] if len(candidates) == 1 else None
+    if profile is not None:
+        profile.user = request.user  # the login already loaded: its roles and state are read without a query
+    return profile
