@@ -78,3 +78,12 @@ def test_the_last_attempt_lost_is_a_dead_letter_and_a_rerun_resets_the_attempts(
     assert dbqueue.rerun(str(task.id)).status == TaskResultStatus.READY
     task.refresh_from_db()
     assert task.worker_ids == [] and dbqueue.rerun(str(task.id)) is None
+
+
+def test_a_task_has_the_default_time_limit_unless_it_sets_its_own(settings):
+    from jobs import policy
+    from tests.faults.tasks import mark, sleeps
+
+    settings.TASKS_TIMEOUT_SECONDS = 300
+    assert policy.timeout_seconds(mark.module_path) == 300
+    assert policy.timeout_seconds(sleeps.module_path) == 2
