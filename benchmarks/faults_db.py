@@ -219,14 +219,14 @@ class Load:
         while not self.stop.is_set():
             key = f"t{n}"
             try:
-                result = mark.enqueue(str(self.box), key, 0.5)
+                result = mark.enqueue(str(self.box), key, 0.3)
             except DatabaseError:
                 self.enqueue_refused += 1  # the database is down: nothing was queued, the caller knows
                 connections.close_all()
             else:
                 self.enqueued.append(result.id)
                 n += 1
-            time.sleep(0.2)
+            time.sleep(1.0)  # what one worker keeps up with between outages on a busy machine
 
     def start(self, clients: int) -> list[threading.Thread]:
         threads = [threading.Thread(target=self.claims, args=(c,), daemon=True) for c in range(clients)]
@@ -423,7 +423,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=2, help="concurrent claim senders")
     parser.add_argument("--up-seconds", type=float, default=3.0, help="at most this long up between two stops")
     parser.add_argument("--down-seconds", type=float, default=2.0, help="at most this long down")
-    parser.add_argument("--drain-seconds", type=float, default=90.0)
+    parser.add_argument("--drain-seconds", type=float, default=180.0)
     parser.add_argument("--seed", type=int, default=10)
     if not run(parser.parse_args(argv)):
         raise SystemExit(1)

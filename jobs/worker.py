@@ -6,7 +6,7 @@
   a failed attempt;
 - a failed attempt is retried with backoff, the last one stays as a dead letter (``dbqueue.retry_or_bury``);
 - a database blip (OperationalError, InterfaceError) no longer stops the worker: it closes its connections,
-  waits (doubling, at most 30 s) and goes on.
+  waits (doubling while the outage lasts, at most 30 s; from 1 s again at the next outage) and goes on.
 """
 
 from __future__ import annotations
@@ -47,11 +47,14 @@ class Worker(DatabaseWorker):
         wait = 1.0
         try:
             while self.running:
+                started = time.monotonic()
                 try:
                     super().run()
                     return
                 except DATABASE_ERRORS as exc:
                     self.current_task_id = ""  # a task cut off here is no longer held: its lease lapses
+                    if time.monotonic() - started > wait:  # it worked since the last wait: a new outage
+                        wait = 1.0
                     logger.warning(
                         "Task worker %s: database unavailable (%s), retrying in %.0f s.", self.worker_id, exc, wait
                     )
