@@ -15,7 +15,8 @@ a moment, starts it again, and sends one request to each web worker at once. The
 - the first requests after each restart succeed (connections are health-checked before reuse);
 - every committed claim has all its documents, readable; every submission got its claim, once;
 - no task lost: every task enqueued is done or a dead letter (none waiting or running once the queue drained) and
-  every ``mark`` did its effect once; the task worker and gunicorn are still alive.
+  every ``mark`` did its effect once; an email whose task could not be queued (the database went down right after
+  its commit) is sent once ``outbox_flush`` re-queues it; the task worker and gunicorn are still alive.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,8 +297,12 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
 
     from claims.models import CareDocument, Claim
     from outbox.models import OutgoingEmail
+    from outbox.services import emails_requeue
 
     connections.close_all()
+    tasks = drain(args.drain_seconds)
+    unsent = OutgoingEmail.objects.filter(sent_at__isnull=True).count()
+    requeued = emails_requeue(older_than=timedelta(0))  # what the scheduled outbox_flush does
     tasks = drain(args.drain_seconds)
     claims = Claim.objects.all()
     keys = sorted(claims.values_list("idempotency_key", flat=True))
@@ -326,7 +332,9 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
         "marks_done": effects,
         "marks_dead_letters": dead,
         "enqueue_refused_while_down": load.enqueue_refused,
-        "emails_unsent": OutgoingEmail.objects.filter(sent_at__isnull=True).count(),
+        "emails_without_task": unsent,  # committed, but the database went down before their task was queued
+        "emails_requeued_by_flush": requeued,
+        "emails_unsent_after_flush": OutgoingEmail.objects.filter(sent_at__isnull=True).count(),
         "task_worker_alive": processes["worker"].poll() is None,
         "gunicorn_alive": processes["gunicorn"].poll() is None,
     }
@@ -342,6 +350,7 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
         not set(tasks) <= {"SUCCESSFUL", "FAILED"} and "tasks still waiting or running",
         not marks <= {"SUCCESSFUL", "FAILED"} and "a task is lost",
         effects + dead < len(load.enqueued) and "a task neither did its work nor is a dead letter",
+        report["emails_unsent_after_flush"] and "an email is not sent after outbox_flush",
         not report["task_worker_alive"] and "the task worker died",
         not report["gunicorn_alive"] and "gunicorn died",
     ]

@@ -36,3 +36,4 @@ def test_database_restarts_lose_nothing_and_answer_honestly():
     assert report["answers"].get("503", 0) > 0  # the clients met the outage, and it answered 503
     assert report["claims_answered"] == report["claims_stored"] > 0 and report["unreadable_documents"] == 0
     assert set(report["tasks_by_status"]) <= {"SUCCESSFUL", "FAILED"} and report["task_worker_alive"]
+    assert report["emails_unsent_after_flush"] == 0
