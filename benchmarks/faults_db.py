@@ -47,7 +47,9 @@ DATABASE = "om_h2_faults"
 
 
 def free_port(first: int, last: int) -> int:
-    for port in range(first, last + 1):
+    """A port nothing listens on, tried in random order: two runs started together rarely pick the same one before
+    their servers bind it."""
+    for port in random.sample(range(first, last + 1), last + 1 - first):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
