@@ -365,7 +365,9 @@ def run(args) -> bool:
     if not (PG_BIN / "initdb").exists():
         raise SystemExit(f"no initdb in {PG_BIN}")
     port = args.port or free_port(18250, 18299)
-    web = args.web_port or free_port(port + 1, 18299)
+    web = args.web_port
+    while not web or web == port:
+        web = free_port(18250, 18299)
     with tempfile.TemporaryDirectory(prefix="om-faults-db-") as folder:
         tmp = Path(folder)
         cluster = Cluster(Path(tempfile.mkdtemp(prefix="om_h2_pg_", dir="/tmp")), port)
