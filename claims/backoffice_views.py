@@ -55,10 +55,10 @@ def _refused(request: HttpRequest, error: ValidationError, public_id) -> HttpRes
 @staff_only
 @require_POST
 def assess(request: HttpRequest, public_id) -> HttpResponse:
-    claim = access_claim(actor=request.profile, public_id=public_id)
+    claim = access_claim(actor=request.profile, public_id=public_id, details=False)
     forms, assessments = bp.assessment_forms(claim, request.POST)
     if assessments is None:
-        return _review(request, claim, forms=forms, status=400)
+        return _review(request, access_claim(actor=request.profile, public_id=public_id), forms=forms, status=400)
     try:
         services.claim_assess(actor=request.user, claim=claim, assessments=assessments)
     except ValidationError as error:
@@ -69,9 +69,10 @@ def assess(request: HttpRequest, public_id) -> HttpResponse:
 
 def _post(request: HttpRequest, public_id, form_class, action, success: str) -> HttpResponse:
     """A back-office action on one claim: parse ``form_class``, call ``action(claim, **data)``, come back."""
-    claim = access_claim(actor=request.profile, public_id=public_id)
+    claim = access_claim(actor=request.profile, public_id=public_id, details=False)
     form = form_class(request.POST)
     if not form.is_valid():
+        claim = access_claim(actor=request.profile, public_id=public_id)
         return _review(request, claim, forms={form_class.__name__: form}, status=400)
     try:
         action(claim, **form.cleaned_data)

@@ -8,8 +8,8 @@ from claims import selectors
 from claims.models import CareDocument, Claim, ClaimsSuspension
 
 
-def access_claim(*, actor, public_id) -> Claim:
-    claim = selectors.claim_get(actor=actor, public_id=public_id)
+def access_claim(*, actor, public_id, details: bool = True) -> Claim:
+    claim = selectors.claim_get(actor=actor, public_id=public_id, details=details)
     if claim is None:
         raise Http404
     return claim

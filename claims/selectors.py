@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -67,14 +70,17 @@ def _items_prefetch() -> Prefetch:
     )
 
 
-def claim_get(*, actor, public_id) -> Claim | None:
-    """One claim with its items and documents, or None when it does not exist or ``actor`` may not see it."""
+def claim_get(*, actor, public_id, details: bool = True) -> Claim | None:
+    """One claim with its items and documents, or None when it does not exist or ``actor`` may not see it;
+    without ``details``, the claim alone (what an action on it checks before its service reads it again)."""
     scope = _scope(actor)
     if scope is None:
         return None
+    claims = Claim.objects.filter(scope, public_id=public_id)
+    if not details:
+        return claims.first()
     return (
-        Claim.objects.filter(scope, public_id=public_id)
-        .select_related("beneficiary", "member", "contract", "contract__product", "terms", "submitted_by")
+        claims.select_related("beneficiary", "member", "contract", "contract__product", "terms", "submitted_by")
         .prefetch_related(_items_prefetch())
         .first()
     )
@@ -214,19 +220,29 @@ def same_item_q(beneficiary_id, item: CareItem) -> Q:
 # --- For the engine, the benefit statements (M9) and the payment batches -------------------------
 
 
-def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date, exclude_claim_id=None) -> Decimal:
-    """What validated items of this beneficiary, contract and category with care in [start, end] were paid."""
+def ceilings_used(
+    *, beneficiary_id, contract_id, periods: Iterable[tuple[int, date, date]], exclude_claim_id=None
+) -> dict[tuple[int, date], Decimal]:
+    """What validated items of this beneficiary and contract were paid in each (category, start, end) ceiling
+    period, keyed by (category, start): one aggregate query for all the periods of a claim.
+
+    The one place the decision step reads the ceilings consumed: a benefits ledger can take its place."""
+    periods = list(dict.fromkeys(periods))
+    if not periods:
+        return {}
     items = CareItem.objects.filter(
         claim__beneficiary_id=beneficiary_id,
         claim__contract_id=contract_id,
         claim__status__in=DECIDED,
-        category_id=category_id,
         decision=ItemDecision.ACCEPTED,
-        care_date__range=(start, end),
     )
     if exclude_claim_id is not None:
         items = items.exclude(claim_id=exclude_claim_id)
-    return items.aggregate(total=Sum("reimbursed_amount"))["total"] or Decimal("0.00")
+    conditions = [Q(category_id=category, care_date__range=(start, end)) for category, start, end in periods]
+    items = items.filter(reduce(operator.or_, conditions))
+    sums = {f"p{n}": Sum("reimbursed_amount", filter=condition) for n, condition in enumerate(conditions)}
+    totals = items.aggregate(**sums)
+    return {(category, start): totals[f"p{n}"] or Decimal("0.00") for n, (category, start, _end) in enumerate(periods)}
 
 
 def validated_items(*, person, start: date, end: date) -> QuerySet[CareItem]:

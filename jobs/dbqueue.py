@@ -29,6 +29,11 @@ class WorkerLost(Exception):  # noqa: N818 - the name staff read in the dead-let
     """The worker running the task stopped answering before it finished."""
 
 
+class TaskTimedOut(BaseException):  # noqa: N818 - the name staff read in the dead-letter list
+    """The attempt ran longer than its task's time limit and was stopped. A ``BaseException``, so that a task's own
+    ``except Exception`` cannot swallow it and run on."""
+
+
 def attempts(result: DBTaskResult) -> int:
     return len(result.worker_ids)
 

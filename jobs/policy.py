@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 
 MAX_BACKOFF_SECONDS = 3600
+_TIMEOUTS: dict[str, int] = {}  # task path → its own limit (``timeout``)
+T = TypeVar("T")
 
 
 def max_attempts() -> int:
@@ -29,3 +33,19 @@ def lease() -> timedelta:
 
 def heartbeat_seconds() -> float:
     return float(settings.TASKS_HEARTBEAT_SECONDS)
+
+
+def timeout_seconds(task_path: str) -> int:
+    """How long one attempt of the task at ``task_path`` may run before it is stopped and counted as failed:
+    its own limit, else ``TASKS_TIMEOUT_SECONDS``."""
+    return _TIMEOUTS.get(task_path, settings.TASKS_TIMEOUT_SECONDS)
+
+
+def timeout(seconds: int) -> Callable[[T], T]:
+    """A task's own time limit, put over its ``@task()``: ``@timeout(30)`` then ``@task()``."""
+
+    def register(task: T) -> T:
+        _TIMEOUTS[task.module_path] = seconds
+        return task
+
+    return register

@@ -1,8 +1,9 @@
 """The production engine: django-tasks' RQ backend (``django_tasks_rq.RQBackend``) over Redis, given the same
 policy as the embedded queue through django-rq's ``RQ`` setting (``QUEUE_CLASS``, ``WORKER_CLASS``):
 
-- every job is enqueued with RQ's ``Retry`` (``TASKS_MAX_ATTEMPTS``, backoff from ``jobs.policy``); retries wait
-  in RQ's scheduled registry, run by the worker's scheduler (``task_worker`` starts it);
+- every job is enqueued with RQ's ``Retry`` (``TASKS_MAX_ATTEMPTS``, backoff from ``jobs.policy``) and its time
+  limit (``jobs.policy.timeout_seconds``): RQ's work horse stops an attempt running longer, a failure like any
+  other; retries wait in RQ's scheduled registry, run by the worker's scheduler (``task_worker`` starts it);
 - the lease: the worker renews a running job's entry every ``TASKS_HEARTBEAT_SECONDS`` for ``TASKS_LEASE_SECONDS``;
   when a worker dies its job's entry expires and the next maintenance (every lease) retries it, or fails it after
   the last attempt (RQ's ``AbandonedJobError``);
@@ -21,10 +22,12 @@ MIN_WORKER_TTL = 20  # RQ blocks on Redis for its worker TTL minus 15 s between 
 
 
 class RetryingQueue(DjangoRQ):
-    def create_job(self, *args, retry: Retry | None = None, **kwargs):
+    def create_job(self, func, *args, retry: Retry | None = None, timeout: int | None = None, **kwargs):
         if retry is None and policy.max_attempts() > 1:
             retry = Retry(max=policy.max_attempts() - 1, interval=policy.retry_intervals())
-        return super().create_job(*args, retry=retry, **kwargs)
+        if timeout is None and isinstance(func, str):  # django-tasks names the task by its path
+            timeout = policy.timeout_seconds(func)
+        return super().create_job(func, *args, retry=retry, timeout=timeout, **kwargs)
 
 
 class LeasedWorker(BaseWorker):

@@ -2,15 +2,19 @@
 
 - a heartbeat thread writes this worker's ``WorkerHeartbeat`` (and the task it runs) every few seconds and takes
   back the tasks whose lease expired (``dbqueue.requeue_expired``), so a worker killed mid-task loses nothing;
+- an attempt running longer than its task's time limit (``jobs.policy.timeout_seconds``) is stopped and counts as
+  a failed attempt;
 - a failed attempt is retried with backoff, the last one stays as a dead letter (``dbqueue.retry_or_bury``);
 - a database blip (OperationalError, InterfaceError) no longer stops the worker: it closes its connections,
-  waits (doubling, at most 30 s) and goes on.
+  waits (doubling while the outage lasts, at most 30 s; from 1 s again at the next outage) and goes on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -43,11 +47,14 @@ class Worker(DatabaseWorker):
         wait = 1.0
         try:
             while self.running:
+                started = time.monotonic()
                 try:
                     super().run()
                     return
                 except DATABASE_ERRORS as exc:
                     self.current_task_id = ""  # a task cut off here is no longer held: its lease lapses
+                    if time.monotonic() - started > wait:  # it worked since the last wait: a new outage
+                        wait = 1.0
                     logger.warning(
                         "Task worker %s: database unavailable (%s), retrying in %.0f s.", self.worker_id, exc, wait
                     )
@@ -63,11 +70,35 @@ class Worker(DatabaseWorker):
         self.current_task_id = str(db_task_result.id)
         try:
             self._beat_now()
-            super().run_task(db_task_result)
+            with self._time_limit(db_task_result):
+                super().run_task(db_task_result)
             if db_task_result.status == TaskResultStatus.FAILED:
                 dbqueue.retry_or_bury(db_task_result)
         finally:
             self.current_task_id = ""
+
+    # --- time limit -----------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _time_limit(self, db_task_result: DBTaskResult):
+        """Stop the attempt after the task's time limit: SIGALRM raises ``TaskTimedOut`` in the task (the worker runs
+        tasks in its main thread), which the base worker records as the attempt's failure."""
+        try:
+            seconds = policy.timeout_seconds(db_task_result.task.module_path)  # imports the task: its own limit
+        except Exception:  # noqa: BLE001 - a task that cannot be imported fails in the base worker, as before
+            seconds = policy.timeout_seconds(db_task_result.task_path)
+
+        def stop(_signum, _frame) -> None:
+            if self.running_task:  # not once the attempt is over
+                raise dbqueue.TaskTimedOut(f"{db_task_result.task_path} ran longer than {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
     # --- heartbeat ------------------------------------------------------------------------------------------
 

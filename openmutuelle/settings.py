@@ -315,8 +315,9 @@ TASKS_RETRY_BACKOFF = env_int("TASKS_RETRY_BACKOFF", 10)  # seconds before the 2
 TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 60)  # a running task whose worker is silent this long is retaken
 TASKS_HEARTBEAT_SECONDS = env_int("TASKS_HEARTBEAT_SECONDS", 5)
 TASKS_MAX_WAIT_SECONDS = env_int("TASKS_MAX_WAIT_SECONDS", 600)  # /healthz fails when a task waits longer
+TASKS_TIMEOUT_SECONDS = env_int("TASKS_TIMEOUT_SECONDS", 300)  # an attempt running longer is stopped: it failed
 TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "") or REDIS_URL or "redis://127.0.0.1:6379/0"
-RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASKS_TIMEOUT_SECONDS", 600)}}
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": TASKS_TIMEOUT_SECONDS}}
 RQ = {
     "QUEUE_CLASS": "jobs.rq.RetryingQueue",
     "WORKER_CLASS": "jobs.rq.LeasedWorker",

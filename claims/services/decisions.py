@@ -27,49 +27,81 @@ def _check(claim: Claim, action: str, target: str) -> None:
         raise ValidationError(_("This claim can no longer be changed this way."), code="transition")
 
 
-def _locked(claim: Claim) -> Claim:
-    return Claim.objects.select_for_update().get(pk=claim.pk)
+def _locked(claim: Claim, *related: str) -> Claim:
+    """The claim, locked: its lock guards its items too (every change to them takes it first). Only the claim's own
+    row is locked, not the rows ``related`` joins."""
+    return Claim.objects.select_for_update(of=("self",)).select_related(*related).get(pk=claim.pk)
 
 
-@transaction.atomic
-def care_item_assess(
-    *,
-    actor,
+def _clean(row, fields: list[str]) -> None:
+    """The field checks (types, lengths, choices, validators) of the fields a step changes, without a query: the
+    step checks its own rules, and the database holds the keys and constraints behind them."""
+    row.clean_fields(exclude=[field.name for field in row._meta.fields if field.name not in fields])
+
+
+ASSESSED = ["base_amount", "compulsory_paid", "decision", "refusal_reason", "staff_comment", "updated_at"]
+DECIDED_ITEM = ["decision", "refusal_reason", "reimbursed_amount", "explanation", "updated_at"]
+CLOSED = ["status", "decided_at", "decided_by", "decision_note", "total_reimbursed", "rejection_reason", "updated_at"]
+_CHECKED_ON_CLOSING = [name for name in CLOSED if name != "decided_by"]  # the acting login exists
+
+
+def _assess(
     item: CareItem,
+    *,
     base_amount: Decimal,
     compulsory_paid: Decimal,
     decision: str,
     refusal_reason: str = "",
     comment: str = "",
-) -> CareItem:
-    """Staff enter the official base, what the compulsory scheme or the CFE paid, and accept or refuse the item."""
-    claim = _locked(item.claim)
-    if claim.status != ClaimStatus.IN_PROGRESS:
-        raise ValidationError(_("This claim is decided: its items can no longer change."), code="decided")
-    item = CareItem.objects.select_for_update().get(pk=item.pk)
+) -> dict:
+    """Put the assessment on ``item`` and check it; returns what the audit event keeps of it."""
     item.base_amount, item.compulsory_paid = engine.cents(base_amount), engine.cents(compulsory_paid)
     item.decision = decision
     item.refusal_reason = refusal_reason if decision == ItemDecision.REFUSED else ""
     item.staff_comment = comment.strip()
     if decision == ItemDecision.REFUSED and not item.refusal_reason:
         raise ValidationError({"refusal_reason": _("Give the reason of the refusal.")}, code="reason")
+    for name in ("base_amount", "compulsory_paid"):
+        if getattr(item, name) < 0:
+            raise ValidationError({name: ValidationError(_("Enter an amount of 0 or more."), code="negative")})
     if item.compulsory_paid > item.amount_eur:
         message = _("What others paid cannot exceed the expense (%(amount)s EUR).")
         raise ValidationError(
             {"compulsory_paid": ValidationError(message, code="paid", params={"amount": item.amount_eur})}
         )
-    item.full_clean(exclude=["claim"])
-    item.save()
-    data = {
-        "claim": claim.reference,
-        "item": item.position,
+    _clean(item, ASSESSED)
+    return {
         "decision": decision,
         "reason": item.refusal_reason,
         "base": item.base_amount,
         "compulsory_paid": item.compulsory_paid,
     }
-    record(actor=actor, action="claim.item_assessed", target=claim, data=data, profile="staff")
-    return item
+
+
+@transaction.atomic
+def claim_assess(*, actor, claim: Claim, assessments: dict[int, dict]) -> list[CareItem]:
+    """Staff enter, for each item (``assessments``: item pk → fields), the official base, what the compulsory
+    scheme or the CFE paid, and accept or refuse it: all are saved in one statement, or none; one audit event."""
+    claim = _locked(claim)
+    if claim.status != ClaimStatus.IN_PROGRESS:
+        raise ValidationError(_("This claim is decided: its items can no longer change."), code="decided")
+    items = {item.pk: item for item in claim.items.filter(pk__in=list(assessments))}
+    if set(assessments) - set(items):
+        raise ValidationError(_("This care item is not part of the claim."), code="unknown_item")
+    now = timezone.now()
+    assessed = {}
+    for pk, fields in assessments.items():
+        items[pk].updated_at = now
+        assessed[items[pk].position] = _assess(items[pk], **fields)
+    CareItem.objects.bulk_update(items.values(), ASSESSED)
+    data = {"claim": claim.reference, "items": dict(sorted(assessed.items()))}
+    record(actor=actor, action="claim.items_assessed", target=claim, data=data, profile="staff")
+    return [items[pk] for pk in assessments]
+
+
+def care_item_assess(*, actor, item: CareItem, **fields) -> CareItem:
+    """The assessment of one item (see ``claim_assess``)."""
+    return claim_assess(actor=actor, claim=item.claim, assessments={item.pk: fields})[0]
 
 
 def _guarantee_lines(claim: Claim) -> dict[int, GuaranteeLine]:
@@ -79,11 +111,12 @@ def _guarantee_lines(claim: Claim) -> dict[int, GuaranteeLine]:
 
 def compute(claim: Claim, items: list[CareItem]) -> dict[int, engine.Reimbursement]:
     """What each accepted item would be paid now: the engine, in order of care, with the ceilings consumed by
-    earlier decided claims of the same beneficiary and by the items before it in this claim."""
+    earlier decided claims of the same beneficiary and by the items before it in this claim (one query for the
+    guarantee lines, one for the ceilings of every period the items fall in)."""
     lines = _guarantee_lines(claim)
     anchor = claim.contract.effective_date.year
-    used: dict[tuple, Decimal] = {}
     results: dict[int, engine.Reimbursement] = {}
+    acts = []
     for item in sorted(items, key=lambda i: (i.care_date, i.position)):
         line = lines.get(item.category_id)
         if item.decision == ItemDecision.REFUSED or line is None:
@@ -92,16 +125,15 @@ def compute(claim: Claim, items: list[CareItem]) -> dict[int, engine.Reimburseme
             continue
         guarantee = engine.Guarantee.from_line(line)
         start, end = engine.ceiling_period(item.care_date, years=guarantee.period_years, anchor_year=anchor)
-        key = (item.category_id, start)
-        if key not in used:
-            used[key] = selectors.consumed(
-                beneficiary_id=claim.beneficiary_id,
-                contract_id=claim.contract_id,
-                category_id=item.category_id,
-                start=start,
-                end=end,
-                exclude_claim_id=claim.pk,
-            )
+        acts.append((item, guarantee, (item.category_id, start, end)))
+    used = selectors.ceilings_used(
+        beneficiary_id=claim.beneficiary_id,
+        contract_id=claim.contract_id,
+        periods=[period for _item, _guarantee, period in acts],
+        exclude_claim_id=claim.pk,
+    )
+    for item, guarantee, (category_id, start, _end) in acts:
+        key = (category_id, start)
         act = engine.Act(expense=item.amount_eur, base=item.base_amount, already_paid=item.compulsory_paid)
         results[item.pk] = engine.reimburse(guarantee, act, consumed=used[key])
         used[key] += results[item.pk].amount
@@ -117,22 +149,34 @@ def _decided_status(items: list[CareItem]) -> str:
     return ClaimStatus.PARTIALLY_VALIDATED
 
 
+_FOR_CLOSING = ("contract", "member", "submitted_by")  # the engine's contract, the email's recipient
+
+
+def _items(claim: Claim) -> list[CareItem]:
+    return list(claim.items.select_related("category").order_by("position"))
+
+
+def _freeze(items: list[CareItem], results: dict[int, engine.Reimbursement]) -> None:
+    """Keep each item's amount and explanation, in one statement."""
+    now = timezone.now()
+    for item in items:
+        result = results[item.pk]
+        item.reimbursed_amount, item.explanation, item.updated_at = result.amount, result.as_json(), now
+        _clean(item, DECIDED_ITEM)
+    CareItem.objects.bulk_update(items, DECIDED_ITEM)
+
+
 @transaction.atomic
 def claim_decide(*, actor, claim: Claim, note: str = "") -> Claim:
     """Compute and freeze every item, then validate (all accepted), partly validate, or reject (all refused)."""
-    claim = _locked(claim)
+    claim = _locked(claim, *_FOR_CLOSING)
     Person.objects.select_for_update().filter(pk=claim.beneficiary_id).first()  # ceilings: one decision at a time
-    items = list(claim.items.select_for_update().order_by("position"))
+    items = _items(claim)
     if any(item.decision == ItemDecision.PENDING for item in items):
         raise ValidationError(_("Accept or refuse every care item before deciding."), code="pending_items")
     status = _decided_status(items)
     _check(claim, ClaimAction.DECIDE, status)
-    results = compute(claim, items)
-    for item in items:
-        result = results[item.pk]
-        item.reimbursed_amount, item.explanation = result.amount, result.as_json()
-        item.full_clean(exclude=["claim"])
-        item.save(update_fields=["reimbursed_amount", "explanation", "updated_at"])
+    _freeze(items, compute(claim, items))
     if status == ClaimStatus.REJECTED:
         claim.rejection_reason = Counter(item.refusal_reason for item in items).most_common(1)[0][0]
     return _close(actor=actor, claim=claim, status=status, note=note, items=items)
@@ -143,8 +187,8 @@ def _close(*, actor, claim: Claim, status: str, note: str, items: list[CareItem]
     claim.status, claim.decided_at, claim.decided_by = status, timezone.now(), actor
     claim.decision_note = note.strip()
     claim.total_reimbursed = sum((item.reimbursed_amount or engine.ZERO for item in items), engine.ZERO)
-    claim.full_clean()
-    claim.save()
+    _clean(claim, _CHECKED_ON_CLOSING)
+    claim.save(update_fields=CLOSED)
     data = {
         "reference": claim.reference,
         "from": before,
@@ -154,24 +198,22 @@ def _close(*, actor, claim: Claim, status: str, note: str, items: list[CareItem]
         "items": {item.position: [item.decision, item.refusal_reason, str(item.reimbursed_amount)] for item in items},
     }
     record(actor=actor, action="claim.decided", target=claim, data=data, profile="staff")
-    notify(claim, "claim_decided")
+    notify(claim, "claim_decided", items=items)
     return claim
 
 
 @transaction.atomic
 def claim_reject(*, actor, claim: Claim, reason: str, note: str = "") -> Claim:
     """Reject the whole claim for one reason (documents missing, illegible, inappropriate; expired rights…)."""
-    claim = _locked(claim)
+    claim = _locked(claim, *_FOR_CLOSING)
     _check(claim, ClaimAction.DECIDE, ClaimStatus.REJECTED)
     if reason not in RefusalReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")}, code="reason")
-    items = list(claim.items.select_for_update().order_by("position"))
+    items = _items(claim)
+    refused = engine.Reimbursement(engine.ZERO, (engine.Step("refused", engine.ZERO),))
     for item in items:
         item.decision, item.refusal_reason = ItemDecision.REFUSED, reason
-        item.reimbursed_amount = engine.ZERO
-        item.explanation = engine.Reimbursement(engine.ZERO, (engine.Step("refused", engine.ZERO),)).as_json()
-        item.full_clean(exclude=["claim"])
-        item.save()
+    _freeze(items, dict.fromkeys((item.pk for item in items), refused))
     claim.rejection_reason = reason
     return _close(actor=actor, claim=claim, status=ClaimStatus.REJECTED, note=note, items=items)
 
@@ -211,10 +253,3 @@ def claim_mark_paid(*, actor, claim: Claim, paid_at: datetime | None = None) -> 
         data={"reference": claim.reference, "amount": claim.total_reimbursed},
     )
     return claim
-
-
-@transaction.atomic
-def claim_assess(*, actor, claim: Claim, assessments: dict[int, dict]) -> list[CareItem]:
-    """Assess several items of a claim in one step: all are saved, or none (``assessments``: item pk → fields)."""
-    items = {item.pk: item for item in claim.items.all()}
-    return [care_item_assess(actor=actor, item=items[pk], **fields) for pk, fields in assessments.items()]

@@ -78,3 +78,43 @@ def test_the_last_attempt_lost_is_a_dead_letter_and_a_rerun_resets_the_attempts(
     assert dbqueue.rerun(str(task.id)).status == TaskResultStatus.READY
     task.refresh_from_db()
     assert task.worker_ids == [] and dbqueue.rerun(str(task.id)) is None
+
+
+def test_a_task_has_the_default_time_limit_unless_it_sets_its_own(settings):
+    from jobs import policy
+    from tests.faults.tasks import mark, sleeps
+
+    settings.TASKS_TIMEOUT_SECONDS = 300
+    assert policy.timeout_seconds(mark.module_path) == 300
+    assert policy.timeout_seconds(sleeps.module_path) == 2
+
+
+def test_the_wait_after_a_database_blip_starts_again_at_each_new_outage(monkeypatch):
+    """Waits double while an outage lasts (the database fails at once again), and start from 1 s at an outage
+    that follows a while of work: a hundred restarts had left the worker sleeping 30 s after each."""
+    import threading
+
+    from django.db import OperationalError
+
+    from jobs import worker as module
+
+    clock, waits = [0.0], []
+    lasted = iter([0.0, 0.0, 0.0, 50.0])  # seconds each run works before the database fails; then it stops
+
+    def run(self) -> None:
+        try:
+            clock[0] += next(lasted)
+        except StopIteration:
+            return
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(module.DatabaseWorker, "run", run)
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(module.time, "sleep", waits.append)
+    worker = object.__new__(module.Worker)
+    worker.running, worker.worker_id, worker.startup_delay, worker.current_task_id = True, "w", True, ""
+    worker._stopped = threading.Event()
+    monkeypatch.setattr(module.Worker, "_heartbeat_loop", lambda self: None)
+    monkeypatch.setattr(module.Worker, "_forget", lambda self: None)
+    worker.run()
+    assert waits == [1.0, 2.0, 4.0, 1.0]

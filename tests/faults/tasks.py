@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django_tasks import task
 
+from jobs.policy import timeout
+
 
 def _run(folder: str, key: str) -> int:
     runs = Path(folder) / f"{key}.runs"
@@ -38,4 +40,13 @@ def fails_until(folder: str, key: str, succeeding_run: int) -> None:
     """Raises until its ``succeeding_run``-th run, then does the effect."""
     if _run(folder, key) < succeeding_run:
         raise RuntimeError(f"{key}: failing on purpose")
+    _effect(folder, key)
+
+
+@timeout(2)
+@task()
+def sleeps(folder: str, key: str, runs_that_sleep: int) -> None:
+    """Sleeps far past its own 2 s limit in its first ``runs_that_sleep`` runs, then does the effect."""
+    if _run(folder, key) <= runs_that_sleep:
+        time.sleep(600)
     _effect(folder, key)

@@ -15,7 +15,7 @@ from jobs import monitor
 from jobs.health import check_task_dead_letters, check_task_workers
 from registration.tests.helpers import logged_in_staff
 from tests.faults.task_workers import runs, wait_for
-from tests.faults.tasks import fails_until, mark
+from tests.faults.tasks import fails_until, mark, sleeps
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
@@ -99,4 +99,21 @@ def test_the_embedded_worker_survives_a_database_blip(engine, workers, box):
         )
     mark.enqueue(str(box), "after-blip")
     wait_for(lambda: (box / "after-blip.done").exists())
+    assert process.poll() is None
+
+
+def test_an_attempt_past_its_time_limit_is_stopped_retried_then_buried(engine, workers, box):
+    """Each attempt of ``sleeps`` may run 2 s (its own limit over TASKS_TIMEOUT_SECONDS): one that sleeps once is
+    stopped, retried and done; one that always sleeps is a dead letter after its 3 attempts; the worker lives on."""
+    process = workers.start()
+    sleeps.enqueue(str(box), "once-slow", 1)
+    buried = sleeps.enqueue(str(box), "always-slow", 99)
+    wait_for(lambda: (box / "once-slow.done").exists(), timeout=60)
+    first, second = runs(box, "once-slow")
+    assert second - first >= 2.9  # the 2 s limit, then the 1 s backoff
+    count, letters = wait_for(lambda: monitor.engine().dead_letters()[0] and monitor.engine().dead_letters(), 90)
+    assert count == 1 and letters[0].id == buried.id
+    assert len(runs(box, "always-slow")) == 3 and not (box / "always-slow.done").exists()
+    mark.enqueue(str(box), "after")
+    wait_for(lambda: (box / "after.done").exists())
     assert process.poll() is None
