@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.choices import ProfileKind, StaffRole
@@ -214,19 +214,14 @@ def same_item_q(beneficiary_id, item: CareItem) -> Q:
 # --- For the engine, the benefit statements (M9) and the payment batches -------------------------
 
 
-def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date, exclude_claim_id=None) -> Decimal:
-    """What validated items of this beneficiary, contract and category with care in [start, end] were paid."""
-    items = CareItem.objects.filter(
-        claim__beneficiary_id=beneficiary_id,
-        claim__contract_id=contract_id,
-        claim__status__in=DECIDED,
-        category_id=category_id,
-        decision=ItemDecision.ACCEPTED,
-        care_date__range=(start, end),
+def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date) -> Decimal:
+    """What the insurer paid this beneficiary, contract and category with care in [start, end], every channel
+    together: the benefits ledger (issue 13) holds online claims, third-party payment and the scheme's flow."""
+    from ledger.selectors import consumed as ledger_consumed  # ledger builds on claims: imported when used
+
+    return ledger_consumed(
+        beneficiary_id=beneficiary_id, contract_id=contract_id, category_id=category_id, start=start, end=end
     )
-    if exclude_claim_id is not None:
-        items = items.exclude(claim_id=exclude_claim_id)
-    return items.aggregate(total=Sum("reimbursed_amount"))["total"] or Decimal("0.00")
 
 
 def validated_items(*, person, start: date, end: date) -> QuerySet[CareItem]:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "members",
     "companies",
     "professionals",
+    "ledger",
     "registration",
     "backoffice",
     "twofactor",

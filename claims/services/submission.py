@@ -223,7 +223,6 @@ def _create_item(claim: Claim, position: int, item: ItemInput, conversion, categ
         exchange_rate=conversion.rate,
         rate_date=conversion.rate_date,
         amount_eur=conversion.amount_eur,
-        base_amount=conversion.amount_eur,
     )
     care_item.full_clean(exclude=["claim"])
     care_item.save()
