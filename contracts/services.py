@@ -592,5 +592,6 @@ def tariffs_load(*, actor: User | None, content: str) -> dict[str, int]:
                 older.valid_to = end
                 older.save(update_fields=["valid_to", "updated_at"])
                 changes["closed"] += 1
-    record(actor=actor, action="tariffs.loaded", data=dict(changes), profile="staff")
+    if changes:  # reloading the same file writes nothing, not even an event
+        record(actor=actor, action="tariffs.loaded", data=dict(changes), profile="staff")
     return dict(changes)

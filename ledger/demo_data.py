@@ -17,9 +17,11 @@ from contracts.services import TARIFF_FILE, tariffs_load
 from demo.context import DemoContext
 from demo.members import holder_number
 from ledger import flow
+from ledger.models import FlowImport
 from ledger.services import flow_import
 
 HOLDERS = 12
+FILE_NAME = "noemie-demo.csv"
 ACTS = (  # (days ago, category, act code, expense, base, compulsory paid)
     (75, "GP_CONSULTATION", "G", "30.00", "30.00", "19.00"),
     (48, "SPECIALIST_CONSULTATION", "CS", "55.00", "30.00", "19.00"),
@@ -31,7 +33,9 @@ ACTS = (  # (days ago, category, act code, expense, base, compulsory paid)
 
 def build(ctx: DemoContext) -> None:
     changes = tariffs_load(actor=None, content=TARIFF_FILE.read_text(encoding="utf-8"))
-    ctx.stats["base tariffs"] += sum(changes.get(key, 0) for key in ("basetariff_created",))
+    ctx.stats["base tariffs"] += changes.get("basetariff_created", 0)
+    if FlowImport.objects.filter(file_name=FILE_NAME).exists():
+        return  # a second seed changes nothing
     numbers = [holder_number(index) for index in range(HOLDERS)]
     affiliations = (
         Affiliation.objects.filter(principal__person__membership_number__in=numbers)
@@ -60,5 +64,5 @@ def build(ctx: DemoContext) -> None:
                     "compulsory_paid": paid,
                 }
             )
-    result = flow_import(actor=None, content=flow.to_csv(rows).encode(), file_name="noemie-demo.csv")
+    result = flow_import(actor=None, content=flow.to_csv(rows).encode(), file_name=FILE_NAME)
     ctx.stats["automatic reimbursements"] += result.paid_count
