@@ -6,13 +6,16 @@ Each writer is bulk (one INSERT for all the lines of a decision or an import) an
 from __future__ import annotations
 
 import hashlib
+import json
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from audit.services import record
 from claims import engine
@@ -149,6 +152,16 @@ def _chunks(values: list, size: int = CHUNK):
 
 
 def _already_imported(refs: list[str]) -> set[str]:
+    """The statement references already in the ledger or waiting in the staff queue."""
+    if connection.vendor == "postgresql":  # one array parameter per query, not 100,000 placeholders
+        lines, rejections = BenefitLine._meta.db_table, FlowRejection._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT source_id FROM {lines} WHERE source_type = %s AND source_id = ANY(%s) "  # noqa: S608
+                f"UNION SELECT statement_ref FROM {rejections} WHERE resolved_at IS NULL AND statement_ref = ANY(%s)",
+                [Source.FLOW_LINE, refs, refs],
+            )
+            return {row[0] for row in cursor.fetchall()}
     found: set[str] = set()
     for chunk in _chunks(refs):
         found.update(
@@ -204,6 +217,9 @@ def flow_import(*, actor, content: bytes, file_name: str, progress=None) -> Flow
     the lines that cannot be paid go to the staff queue. Idempotent: a line already imported (or waiting in the
     queue) is skipped, so importing the same file twice changes nothing. Bulk: a constant number of queries per
     5,000 lines. ``progress(done, total)`` is called as lines are computed and written."""
+    if connection.vendor == "postgresql":  # one import at a time: the "already imported" check then holds
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ledger.flow_import'))")
     rows = flow.parse(content)
     flow_import = FlowImport.objects.create(
         file_name=file_name[:255],
@@ -252,35 +268,31 @@ def flow_import(*, actor, content: bytes, file_name: str, progress=None) -> Flow
             acts.add(act_key)
             result, paid = _flow_amount(index, row, person_id, category_id, contract_id, product_id, anchor, used)
             lines.append(
-                BenefitLine(
-                    beneficiary_id=person_id,
-                    contract_id=contract_id,
-                    category_id=category_id,
-                    act_code=row.act_code,
-                    care_date=row.care_date,
-                    expense=row.expense,
-                    base_amount=row.base,
-                    compulsory_paid=row.compulsory_paid,
-                    paid_amount=paid,
-                    channel=Channel.SCHEME_FLOW,
-                    source_type=Source.FLOW_LINE,
-                    source_id=row.statement_ref,
-                    reference=row.statement_ref[:40],
-                    explanation=result.as_json(),
-                    payment_state=PaymentState.QUEUED if paid > 0 else PaymentState.NOTHING,
-                    recorded_by=flow_import.imported_by,
-                )
+                {
+                    "beneficiary_id": person_id,
+                    "contract_id": contract_id,
+                    "category_id": category_id,
+                    "act_code": row.act_code,
+                    "care_date": row.care_date,
+                    "expense": row.expense,
+                    "base_amount": row.base,
+                    "compulsory_paid": row.compulsory_paid,
+                    "paid_amount": paid,
+                    "source_id": row.statement_ref,
+                    "reference": row.statement_ref[:40],
+                    "explanation": result.as_json(),
+                    "payment_state": PaymentState.QUEUED if paid > 0 else PaymentState.NOTHING,
+                }
             )
             if progress and done % 1000 == 0:
                 progress(done, len(placed))
-    for chunk in _chunks(lines):
-        BenefitLine.objects.bulk_create(chunk, ignore_conflicts=True)
+    _write_flow_lines(lines, recorded_by=flow_import.imported_by)
     FlowRejection.objects.bulk_create(rejections, ignore_conflicts=True, batch_size=CHUNK)
     if progress:
         progress(len(placed), len(placed))
     flow_import.paid_count = len(lines)
     flow_import.rejected_count = len(rejections)
-    flow_import.total_paid = sum((line.paid_amount for line in lines), Decimal("0.00"))
+    flow_import.total_paid = sum((line["paid_amount"] for line in lines), Decimal("0.00"))
     flow_import.save()
     data = {
         "file": flow_import.file_name,
@@ -293,6 +305,73 @@ def flow_import(*, actor, content: bytes, file_name: str, progress=None) -> Flow
     }
     record(actor=actor, action="ledger.flow_imported", target=flow_import, data=data, profile="staff")
     return flow_import
+
+
+_COPY_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "public_id",
+    "beneficiary_id",
+    "contract_id",
+    "category_id",
+    "act_code",
+    "care_date",
+    "expense",
+    "base_amount",
+    "compulsory_paid",
+    "paid_amount",
+    "currency",
+    "channel",
+    "source_type",
+    "source_id",
+    "reference",
+    "explanation",
+    "is_duplicate",
+    "payment_state",
+    "recorded_by_id",
+)
+
+
+def _write_flow_lines(lines: list[dict], *, recorded_by) -> None:
+    """The ledger lines of an import: PostgreSQL's COPY (a hundred thousand lines in seconds, no model objects),
+    else one bulk INSERT per 5,000 lines."""
+    common = {"channel": Channel.SCHEME_FLOW, "source_type": Source.FLOW_LINE, "currency": "EUR"}
+    recorded_by_id = getattr(recorded_by, "pk", None)
+    if connection.vendor != "postgresql":
+        for chunk in _chunks(lines):
+            BenefitLine.objects.bulk_create(
+                [BenefitLine(**line, **common, recorded_by_id=recorded_by_id) for line in chunk]
+            )
+        return
+    now = timezone.now()
+    table = BenefitLine._meta.db_table
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
+        for line in lines:
+            copy.write_row(
+                (
+                    now,
+                    now,
+                    uuid.uuid4(),
+                    line["beneficiary_id"],
+                    line["contract_id"],
+                    line["category_id"],
+                    line["act_code"],
+                    line["care_date"],
+                    line["expense"],
+                    line["base_amount"],
+                    line["compulsory_paid"],
+                    line["paid_amount"],
+                    common["currency"],
+                    common["channel"],
+                    common["source_type"],
+                    line["source_id"],
+                    line["reference"],
+                    json.dumps(line["explanation"], separators=(",", ":")),
+                    False,
+                    line["payment_state"],
+                    recorded_by_id,
+                )
+            )
 
 
 def _flow_amount(index, row, person_id, category_id, contract_id, product_id, anchor, used):
@@ -324,7 +403,6 @@ def _flow_amount(index, row, person_id, category_id, contract_id, product_id, an
 def rejection_resolve(*, actor, rejection: FlowRejection) -> FlowRejection:
     """Staff handled a rejected statement line (beneficiary found, asked the scheme, duplicate confirmed): it
     leaves the queue; a corrected line can then be imported again."""
-    from django.utils import timezone
 
     rejection = FlowRejection.objects.select_for_update().get(pk=rejection.pk)
     if rejection.resolved_at is None:

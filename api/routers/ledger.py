@@ -1,7 +1,7 @@
 """The benefits ledger (issue 13): the member's reimbursement feed (online claims and the compulsory scheme's
 automatic flow) with the ceilings, and the import of the scheme's statements by claims staff.
 
-A member sees their own lines and their dependants'; a claims staff member (session or token) imports a flow file.
+A member sees their own lines and their dependants'; a claims staff member imports a flow file from their session.
 Every other profile sees an empty feed and gets 403 on the import.
 """
 
@@ -15,6 +15,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from accounts.choices import ProfileKind
+from accounts.selectors import active_profile
 from api.errors import ApiError, ErrorCode
 from api.schemas import CALL_ERRORS, paged
 from claims.selectors import is_claims_staff
@@ -101,9 +102,11 @@ def ceilings(request: HttpRequest):
 
 @router.post("/scheme-flows", response={201: FlowImportOut, **CALL_ERRORS})
 def scheme_flow_import(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008 - ninja's idiom
-    """Import a file of the compulsory scheme's statements (CSV or JSON, see the README): claims staff only.
-    Idempotent: lines already imported are counted in ``already_imported`` and change nothing."""
-    if not is_claims_staff(request.auth.profile):
+    """Import a file of the compulsory scheme's statements (CSV or JSON, see the README): claims staff only, from
+    their back-office session (staff hold no API token; the session passed their two-factor login). Idempotent:
+    lines already imported are counted in ``already_imported`` and change nothing."""
+    staff = active_profile(request) if request.auth.token is None else None
+    if not is_claims_staff(staff):
         raise ApiError(403, ErrorCode.FORBIDDEN)
     result = services.flow_import(actor=request.auth.user, content=file.read(), file_name=file.name or "flow")
     return 201, result
