@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from accounts.choices import ProfileKind
 from accounts.selectors import active_profile
@@ -109,4 +110,4 @@ def scheme_flow_import(request: HttpRequest, file: UploadedFile = File(...)):  #
     if not is_claims_staff(staff):
         raise ApiError(403, ErrorCode.FORBIDDEN)
     result = services.flow_import(actor=request.auth.user, content=file.read(), file_name=file.name or "flow")
-    return 201, result
+    return Status(201, result)
