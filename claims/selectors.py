@@ -214,9 +214,10 @@ def same_item_q(beneficiary_id, item: CareItem) -> Q:
 # --- For the engine, the benefit statements (M9) and the payment batches -------------------------
 
 
-def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date) -> Decimal:
+def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date, exclude_claim_id=None) -> Decimal:
     """What the insurer paid this beneficiary, contract and category with care in [start, end], every channel
-    together: the benefits ledger (issue 13) holds online claims, third-party payment and the scheme's flow."""
+    together: the benefits ledger (issue 13) holds online claims, third-party payment and the scheme's flow. A claim
+    being decided has no line yet, so ``exclude_claim_id`` (kept for callers) changes nothing."""
     from ledger.selectors import consumed as ledger_consumed  # ledger builds on claims: imported when used
 
     return ledger_consumed(
