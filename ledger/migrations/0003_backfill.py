@@ -78,7 +78,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0001_benefit_ledger"),
+        ("ledger", "0002_amounts_check_half_cent"),
         ("professionals", "0002_benefit_ledger"),
         ("claims", "0003_queue_indexes"),
     ]
