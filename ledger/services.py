@@ -186,9 +186,11 @@ def _ledger_state(person_ids: set[int], first: date, last: date):
     for chunk in _chunks(ids):
         lines = BenefitLine.objects.filter(beneficiary_id__in=chunk, care_date__range=(first, last))
         acts.update(lines.values_list("beneficiary_id", "care_date", "category_id", "expense"))
-        start = date(first.year - 3, 1, 1)  # ceilings run over up to a few years (optics: 2)
+        # Ceiling periods run over up to a few years (optics: 2) and hold care after the file's last date too
+        # (a claim decided earlier for later care consumed the same period): whole years on both sides.
+        start, end = date(first.year - 3, 1, 1), date(last.year + 3, 12, 31)
         totals = (
-            BenefitLine.objects.filter(beneficiary_id__in=chunk, care_date__range=(start, last))
+            BenefitLine.objects.filter(beneficiary_id__in=chunk, care_date__range=(start, end))
             .values("beneficiary_id", "contract_id", "category_id", "care_date__year")
             .annotate(total=Sum("paid_amount"))
             .order_by()

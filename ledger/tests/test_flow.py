@@ -116,3 +116,11 @@ def test_the_command_imports_with_a_progress_bar(family, tmp_path, capsys):
 def test_an_empty_flow_imports_nothing(db, content):
     result = flow_import(actor=None, content=content, file_name="empty")
     assert result.line_count == 0 and not BenefitLine.objects.exists()
+
+
+def test_a_flow_line_counts_the_ceiling_used_by_later_care(family, claims_staff):
+    """Found by the property test: a claim for care after the file's dates consumed the same yearly ceiling."""
+    claim = assessed_claim(family, [("B_OPTICS", _day(3), "200.00", "0.00", "0.00")])
+    assert claim_decide(actor=claims_staff["user"], claim=claim).items.get().reimbursed_amount == Decimal("150.00")
+    _import([_line("L-1", family, category="B_OPTICS", day=30, expense="200.00", base="0.00", paid="0.00")])
+    assert BenefitLine.objects.get(source_id="L-1").paid_amount == Decimal("0.00")

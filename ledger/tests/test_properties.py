@@ -29,7 +29,7 @@ from professionals import services as pro_services
 from professionals.choices import Decision
 from professionals.tests import factories as pf
 
-EXAMPLES = 40
+EXAMPLES = 60
 DAYS = (3, 20, 45, 60, 420)  # the optics version changes 30 days ago; 420 days ago is the year before
 CHANGE = 30
 
