@@ -21,6 +21,14 @@ ENTRIES = [
     ),
     Entry(
         MEMBER,
+        _("My reimbursements"),
+        "benefits:feed",
+        description=_("Online and automatic reimbursements in one list, with what is left to pay and your ceilings."),
+        order=41,
+        section=_("Make a claim"),
+    ),
+    Entry(
+        MEMBER,
         _("My third-party-payment card"),
         "benefits:card",
         description=_("Show it to health professionals so that you do not advance the costs."),

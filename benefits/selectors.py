@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
@@ -208,7 +209,8 @@ def _coverage(lines: list[GuaranteeLine]) -> str | Promise:
 
 
 def card_domains(product_id: int) -> list[CardDomain]:
-    lines = GuaranteeLine.objects.filter(product_id=product_id).exclude(category__tp_domain="")
+    lines = GuaranteeLine.objects.in_force(timezone.localdate()).filter(product_id=product_id)
+    lines = lines.exclude(category__tp_domain="")
     by_domain: dict[str, list[GuaranteeLine]] = {}
     for line in lines.select_related("category"):
         by_domain.setdefault(line.category.tp_domain.upper(), []).append(line)

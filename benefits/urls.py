@@ -3,6 +3,7 @@
 from django.urls import path
 
 from benefits import views
+from ledger import views as ledger_views
 
 app_name = "benefits"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("statements/<int:year>/<int:month>.pdf", views.statement, name="statement"),
     path("card/", views.card, name="card"),
     path("card.pdf", views.card_pdf, name="card_pdf"),
+    path("reimbursements/", ledger_views.feed, name="feed"),  # issue 13: every channel in one feed
 ]

@@ -31,14 +31,17 @@ def queue_filters(params: QueryDict) -> tuple[QueueFilterForm, selectors.QueueFi
 
 
 def _item_form(item, data=None) -> ItemAssessForm:
+    from ledger.tariffs import item_tariff  # issue 13: BR and compulsory share from the base tariffs
+
+    tariff = item_tariff(item)
     initial = {
-        "base_amount": item.base_amount,
-        "compulsory_paid": item.compulsory_paid,
+        "base_amount": item.base_amount if item.base_amount is not None else (tariff and tariff[1]),
+        "compulsory_paid": item.compulsory_paid if item.compulsory_paid is not None else (tariff and tariff[2]),
         "decision": item.decision,
         "refusal_reason": item.refusal_reason,
         "comment": item.staff_comment,
     }
-    return ItemAssessForm(data, prefix=f"item{item.position}", initial=initial)
+    return ItemAssessForm(data, prefix=f"item{item.position}", initial=initial, tariff=tariff)
 
 
 def assessment_forms(claim, post: QueryDict) -> tuple[dict, dict[int, dict] | None]:

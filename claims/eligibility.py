@@ -140,7 +140,8 @@ def _reimburses_care(beneficiary: Beneficiary) -> bool:
 
 def _attach_lines(found: list[Beneficiary]) -> None:
     products = {b.contract.product_id for b in found}
-    lines = GuaranteeLine.objects.filter(product_id__in=products).select_related("category")
+    today = timezone.localdate()
+    lines = GuaranteeLine.objects.in_force(today).filter(product_id__in=products).select_related("category")
     by_product: dict[int, dict[str, GuaranteeLine]] = defaultdict(dict)
     for line in lines:
         by_product[line.product_id][line.category.code] = line
@@ -214,6 +215,14 @@ def item_problems(
             conversion = convert(item.amount, item.currency, item.care_date)
         except ValidationError as error:
             problems.append(Problem(error.code or "currency", error.messages[0], f"{prefix}.currency"))
+        else:
+            if conversion.amount_eur <= 0:  # issue 13: too small to be paid in euros, said here and not later
+                message = _(
+                    "%(amount)s %(currency)s is less than one euro cent at the rate of %(date)s: "
+                    "nothing can be reimbursed for it."
+                ) % {"amount": item.amount, "currency": conversion.currency, "date": conversion.rate_date}
+                problems.append(Problem("amount_too_small", message, f"{prefix}.amount"))
+                conversion = None
     return problems, conversion
 
 

@@ -19,6 +19,8 @@ _TEXTS = {
     "floor": lambda p: _("Never below zero"),
     "refused": lambda p: _("Item refused: nothing is paid"),
     "no_guarantee": lambda p: _("The contract has no guarantee for this care: nothing is paid"),
+    "not_assessed": lambda p: _("Base and compulsory share not entered yet"),
+    "duplicate": lambda p: _("Same care already paid (%(reference)s): nothing is paid again") % p,
 }
 
 

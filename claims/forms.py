@@ -128,10 +128,19 @@ class ItemAssessForm(forms.Form):
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
+    def __init__(self, *args, tariff=None, **kwargs):
+        """``tariff``: (tariff, base, compulsory share) computed from the base tariffs, or None (issue 13)."""
+        super().__init__(*args, **kwargs)
+        self.tariff = tariff
+
     def clean(self):
         data = super().clean()
         if data.get("decision") == ItemDecision.REFUSED and not data.get("refusal_reason"):
             self.add_error("refusal_reason", _("Give the reason of the refusal."))
+        if self.tariff and data.get("decision") == ItemDecision.ACCEPTED and not (data.get("comment") or "").strip():
+            _tariff, base, share = self.tariff
+            if (data.get("base_amount"), data.get("compulsory_paid")) != (base, share):
+                self.add_error("comment", _("Say why the base or the compulsory share differ from the tariff."))
         return data
 
 

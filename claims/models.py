@@ -163,8 +163,9 @@ class CareItem(PublicModel):
     exchange_rate = models.DecimalField(_("rate (units per euro)"), max_digits=18, decimal_places=6)
     rate_date = models.DateField(_("date of the rate"))
     amount_eur = _money(_("amount (EUR)"))
-    base_amount = _money(_("base of reimbursement (EUR)"))
-    compulsory_paid = _money(_("paid by the compulsory scheme or the CFE (EUR)"), default=0)
+    # Issue 13: no default that pays more. Empty until staff (or the tariff table) give them.
+    base_amount = _money(_("base of reimbursement (EUR)"), null=True, blank=True)
+    compulsory_paid = _money(_("paid by the compulsory scheme or the CFE (EUR)"), null=True, blank=True)
     decision = models.CharField(
         _("decision"), max_length=16, choices=ItemDecision.choices, default=ItemDecision.PENDING
     )

@@ -9,14 +9,12 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import reduce
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.choices import ProfileKind, StaffRole
@@ -223,26 +221,24 @@ def same_item_q(beneficiary_id, item: CareItem) -> Q:
 def ceilings_used(
     *, beneficiary_id, contract_id, periods: Iterable[tuple[int, date, date]], exclude_claim_id=None
 ) -> dict[tuple[int, date], Decimal]:
-    """What validated items of this beneficiary and contract were paid in each (category, start, end) ceiling
-    period, keyed by (category, start): one aggregate query for all the periods of a claim.
+    """What the insurer paid this beneficiary and contract in each (category, start, end) ceiling period, keyed by
+    (category, start), every channel together (the benefits ledger of issue 13: online claims, third-party payment,
+    the scheme's flow), in one aggregate query. A claim being decided has no ledger line yet, so
+    ``exclude_claim_id`` (kept for callers) changes nothing."""
+    from ledger.selectors import ceilings_used as ledger_ceilings_used  # ledger builds on claims: imported when used
 
-    The one place the decision step reads the ceilings consumed: a benefits ledger can take its place."""
-    periods = list(dict.fromkeys(periods))
-    if not periods:
-        return {}
-    items = CareItem.objects.filter(
-        claim__beneficiary_id=beneficiary_id,
-        claim__contract_id=contract_id,
-        claim__status__in=DECIDED,
-        decision=ItemDecision.ACCEPTED,
+    return ledger_ceilings_used(beneficiary_id=beneficiary_id, contract_id=contract_id, periods=periods)
+
+
+def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date, exclude_claim_id=None) -> Decimal:
+    """What the insurer paid this beneficiary, contract and category with care in [start, end], every channel
+    together: the benefits ledger (issue 13) holds online claims, third-party payment and the scheme's flow. A claim
+    being decided has no line yet, so ``exclude_claim_id`` (kept for callers) changes nothing."""
+    from ledger.selectors import consumed as ledger_consumed  # ledger builds on claims: imported when used
+
+    return ledger_consumed(
+        beneficiary_id=beneficiary_id, contract_id=contract_id, category_id=category_id, start=start, end=end
     )
-    if exclude_claim_id is not None:
-        items = items.exclude(claim_id=exclude_claim_id)
-    conditions = [Q(category_id=category, care_date__range=(start, end)) for category, start, end in periods]
-    items = items.filter(reduce(operator.or_, conditions))
-    sums = {f"p{n}": Sum("reimbursed_amount", filter=condition) for n, condition in enumerate(conditions)}
-    totals = items.aggregate(**sums)
-    return {(category, start): totals[f"p{n}"] or Decimal("0.00") for n, (category, start, _end) in enumerate(periods)}
 
 
 def validated_items(*, person, start: date, end: date) -> QuerySet[CareItem]:

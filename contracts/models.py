@@ -119,8 +119,23 @@ class Product(Bilingual, TimeStampedModel):
         ordering = ["line", "level"]
 
 
+class GuaranteeLineQuerySet(models.QuerySet):
+    def in_force(self, on: date) -> "GuaranteeLineQuerySet":
+        """The versions in force on ``on`` (one per product and category)."""
+        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+FIRST_VERSION = date(2000, 1, 1)
+
+
 class GuaranteeLine(TimeStampedModel):
-    """What a product pays for one care category: a rate on a basis, with ceilings."""
+    """What a product pays for one care category over a period: a rate on a basis, with ceilings.
+
+    Dated (issue 13): a change of terms is a new version from a date, the previous one ending the day before; the
+    engine uses the version in force on the care date, so a change never rewrites what older care is paid.
+    """
+
+    objects = GuaranteeLineQuerySet.as_manager()
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="guarantee_lines")
     category = models.ForeignKey(CareCategory, on_delete=models.PROTECT, related_name="guarantee_lines")
@@ -141,13 +156,23 @@ class GuaranteeLine(TimeStampedModel):
         _("ceiling per period and beneficiary (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     ceiling_period_years = models.PositiveSmallIntegerField(_("ceiling period (years)"), default=1)
+    valid_from = models.DateField(_("valid from"), default=FIRST_VERSION)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("guarantee line")
         verbose_name_plural = _("guarantee lines")
-        ordering = ["category__position"]
+        ordering = ["category__position", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "category"], name="guarantee_line_one_per_category"),
+            models.UniqueConstraint(
+                fields=["product", "category", "valid_from"], name="guarantee_line_one_version_per_date"
+            ),
+            models.UniqueConstraint(
+                fields=["product", "category"],
+                condition=Q(valid_to__isnull=True),
+                name="guarantee_line_one_open_version",
+            ),
+            _period_check("guarantee_line", "valid_from", "valid_to"),
             models.CheckConstraint(
                 name="guarantee_line_amounts",
                 condition=(
@@ -163,6 +188,14 @@ class GuaranteeLine(TimeStampedModel):
                     )
                 ),
                 violation_error_message=_("A rate basis needs a positive rate; a flat basis a positive amount."),
+            ),
+            models.CheckConstraint(  # issue 13: "actual cost at 80 %" is a % of the cost, not the actual cost
+                name="guarantee_line_rate_only_on_rate_basis",
+                condition=~Q(basis__in=[GuaranteeBasis.ACTUAL_COST, GuaranteeBasis.FLAT_AMOUNT]) | Q(rate__isnull=True),
+                violation_error_message=_(
+                    "The actual cost and a flat amount take no rate: "
+                    "for part of the cost, choose a percentage of the actual cost."
+                ),
             ),
             models.CheckConstraint(
                 name="guarantee_line_ceilings_positive",
@@ -297,3 +330,52 @@ class Mandate(PublicModel):
             _period_check("mandate", "start_date", "end_date"),
             models.UniqueConstraint(fields=["agent", "contract", "start_date"], name="mandate_unique_start"),
         ]
+
+
+class BaseTariff(TimeStampedModel):
+    """The compulsory scheme's base of reimbursement (BR) and rate for one act code, over a period (issue 13).
+
+    Loaded from ``contracts/data/tariffs.csv`` (``manage.py load_tariffs``) and kept by staff. ``base`` empty: the
+    base is the price (medicines, some devices). The compulsory share of an act is ``base × rate − flat fee``
+    (the *participation forfaitaire*), never above the expense.
+    """
+
+    act_code = models.CharField(_("act code"), max_length=16)
+    category = models.ForeignKey(CareCategory, on_delete=models.PROTECT, related_name="tariffs")
+    label_fr = models.CharField(_("label (French)"), max_length=160)
+    label_en = models.CharField(_("label (English)"), max_length=160)
+    base = models.DecimalField(_("base (EUR)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField(_("compulsory scheme's rate (%)"), max_digits=5, decimal_places=2)
+    flat_fee = models.DecimalField(_("flat fee kept by the patient (EUR)"), max_digits=6, decimal_places=2, default=0)
+    is_category_default = models.BooleanField(_("default act of the category"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("base tariff")
+        verbose_name_plural = _("base tariffs")
+        ordering = ["category__position", "act_code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["act_code", "valid_from"], name="base_tariff_one_per_date"),
+            _period_check("base_tariff", "valid_from", "valid_to"),
+            models.CheckConstraint(
+                name="base_tariff_amounts",
+                condition=Q(rate__gte=0, rate__lte=100, flat_fee__gte=0) & (Q(base__isnull=True) | Q(base__gte=0)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.act_code} {self.valid_from}"
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    def shares(self, expense):
+        """(base, compulsory share) of an act of ``expense`` EUR under this tariff."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        cent = Decimal("0.01")
+        base = expense if self.base is None else self.base
+        share = (base * self.rate / 100).quantize(cent, rounding=ROUND_HALF_UP) - self.flat_fee
+        return base, max(Decimal("0.00"), min(share, expense))

@@ -154,9 +154,11 @@ class GuaranteeRow:
         return limits
 
 
-def guarantee_rows(product: Product) -> list[GuaranteeRow]:
-    """The product's guarantee table, care category by care category, in one query."""
-    lines = GuaranteeLine.objects.filter(product=product).select_related("category").order_by("category__position")
+def guarantee_rows(product: Product, on: date | None = None) -> list[GuaranteeRow]:
+    """The product's guarantee table in force on ``on`` (default today), care category by care category, in one
+    query."""
+    lines = GuaranteeLine.objects.in_force(on or paris_today()).filter(product=product)
+    lines = lines.select_related("category").order_by("category__position")
     return [GuaranteeRow(line) for line in lines]
 
 

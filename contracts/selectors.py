@@ -11,6 +11,8 @@ Confidential contracts (SPEC X8) are shown to staff only.
 
 from __future__ import annotations
 
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
@@ -19,7 +21,7 @@ from django.utils import timezone
 from accounts.choices import ProfileKind
 from accounts.models import Profile
 from accounts.permissions import reads_records
-from contracts.models import Affiliation, Contract
+from contracts.models import Affiliation, Contract, GuaranteeLine
 
 
 def mandate_open_since() -> object:
@@ -95,3 +97,27 @@ def certificate_subscriber_get(*, actor: Profile | None, contract: Contract, aff
     else:
         return None
     return None if affiliation is None else (affiliation.principal or affiliation)
+
+
+def next_guarantee_change(product_id: int, after: date) -> date | None:
+    """The first day after ``after`` on which the product's guarantee table changes (a version starts), or None."""
+    return (
+        GuaranteeLine.objects.filter(product_id=product_id, valid_from__gt=after)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+
+
+def tariff_on(*, on: date, act_code: str = "", category_id: int | None = None):
+    """The base tariff in force on ``on`` for the act code, else the category's default act (None if none)."""
+    from contracts.models import BaseTariff
+
+    tariffs = BaseTariff.objects.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    if act_code:
+        found = tariffs.filter(act_code=act_code).first()
+        if found is not None:
+            return found
+    if category_id is None:
+        return None
+    return tariffs.filter(category_id=category_id, is_category_default=True).first()

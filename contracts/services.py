@@ -117,7 +117,8 @@ def _guarantee_values(product: Product, category: CareCategory, row: dict) -> di
 
 def _load_products(rows: list[dict], categories: dict[str, CareCategory], changes: Counter) -> None:
     products = {product.code: product for product in Product.objects.all()}
-    lines = {(line.product_id, line.category_id): line for line in GuaranteeLine.objects.all()}
+    open_versions = GuaranteeLine.objects.filter(valid_to__isnull=True)  # dated lines: the loader keeps the open one
+    lines = {(line.product_id, line.category_id): line for line in open_versions}
     for row in rows:
         values = {"code": row["code"], **{field: row[field] for field in _PRODUCT_FIELDS}}
         product = _upsert(Product, products, row["code"], values, changes)
@@ -499,3 +500,98 @@ def mandate_end(*, actor: User | None, mandate: Mandate, end_date: date) -> Mand
     mandate.save(update_fields=["end_date", "updated_at"])
     record(actor=actor, action="mandate.ended", target=mandate, data={"end_date": end_date.isoformat()})
     return mandate
+
+
+# --- Dated guarantee tables (issue 13) -------------------------------------------------------------------------
+
+GUARANTEE_TERMS = ("basis", "rate", "flat_amount", "per_act_ceiling", "annual_ceiling", "ceiling_period_years")
+
+
+@transaction.atomic
+def guarantee_line_change(*, actor: User | None, product: Product, category: CareCategory, valid_from: date, **terms):
+    """New terms for one category of a product from ``valid_from``: the version in force ends the day before and
+    a new version starts; care before ``valid_from`` keeps being paid by the old terms (decided claims are frozen
+    anyway). ``terms``: the fields of ``GUARANTEE_TERMS`` that change, the others are carried over."""
+    from datetime import timedelta
+
+    unknown = set(terms) - set(GUARANTEE_TERMS)
+    if unknown:
+        raise ValidationError(_("Unknown guarantee terms."), code="terms")
+    current = (
+        GuaranteeLine.objects.select_for_update()
+        .filter(product=product, category=category, valid_to__isnull=True)
+        .first()
+    )
+    if current is not None and valid_from <= current.valid_from:
+        raise field_error(
+            "valid_from",
+            _("A new version starts after the one in force (from %(date)s)."),
+            code="order",
+            date=str(current.valid_from),
+        )
+    values = {field: getattr(current, field) for field in GUARANTEE_TERMS} if current else {}
+    values.update(terms)
+    version = GuaranteeLine(product=product, category=category, valid_from=valid_from, **values)
+    if current is not None:
+        current.valid_to = valid_from - timedelta(days=1)
+        validate_row(current)
+        current.save(update_fields=["valid_to", "updated_at"])
+    validate_row(version)
+    version.save()
+    data = {"product": product.code, "category": category.code, "valid_from": str(valid_from)}
+    data.update({field: str(values.get(field)) for field in GUARANTEE_TERMS})
+    record(actor=actor, action="guarantee_line.versioned", target=version, data=data, profile="staff")
+    return version
+
+
+# --- The compulsory scheme's base tariffs (issue 13) ------------------------------------------------------------
+
+TARIFF_FILE = Path(__file__).resolve().parent / "data" / "tariffs.csv"
+
+
+@transaction.atomic
+def tariffs_load(*, actor: User | None, content: str) -> dict[str, int]:
+    """Create or update base tariffs from the CSV (``contracts/data/tariffs.csv``), keyed on act code and start
+    date: loading twice changes nothing; a newer version of an act closes the one before (the day before)."""
+    import csv
+    import io
+    from datetime import timedelta
+
+    from contracts.models import BaseTariff
+
+    categories = {c.code: c for c in CareCategory.objects.all()}
+    existing = {(t.act_code, t.valid_from): t for t in BaseTariff.objects.all()}
+    changes: Counter = Counter()
+    for number, row in enumerate(csv.DictReader(io.StringIO(content)), start=2):
+        category = categories.get(row["category"].strip())
+        if category is None:
+            raise ValidationError(
+                _("Line %(line)s: unknown care category %(category)s."),
+                code="unknown_category",
+                params={"line": number, "category": row["category"]},
+            )
+        values = {
+            "act_code": row["act_code"].strip(),
+            "category": category,
+            "label_fr": row["label_fr"].strip(),
+            "label_en": row["label_en"].strip(),
+            "base": Decimal(row["base"]) if row["base"].strip() else None,
+            "rate": Decimal(row["rate"]),
+            "flat_fee": Decimal(row.get("flat_fee") or "0"),
+            "is_category_default": row.get("is_category_default", "").strip() in {"1", "true", "yes"},
+            "valid_from": date.fromisoformat(row["valid_from"].strip()),
+        }
+        _upsert(BaseTariff, existing, (values["act_code"], values["valid_from"]), values, changes)
+    by_code: dict[str, list] = {}
+    for tariff in sorted(BaseTariff.objects.all(), key=lambda t: t.valid_from):
+        by_code.setdefault(tariff.act_code, []).append(tariff)
+    for versions in by_code.values():
+        for older, newer in zip(versions, versions[1:], strict=False):
+            end = newer.valid_from - timedelta(days=1)
+            if older.valid_to != end:
+                older.valid_to = end
+                older.save(update_fields=["valid_to", "updated_at"])
+                changes["closed"] += 1
+    if changes:  # reloading the same file writes nothing, not even an event
+        record(actor=actor, action="tariffs.loaded", data=dict(changes), profile="staff")
+    return dict(changes)

@@ -18,7 +18,14 @@ from accounts.decorators import profile_required
 from accounts.models import Profile
 from contracts import pdf
 from contracts.models import Contract, ContractOption
-from contracts.selectors import certificate_subscriber_get, contract_covered, contract_get, contract_list
+from contracts.selectors import (
+    certificate_subscriber_get,
+    contract_covered,
+    contract_get,
+    contract_list,
+    next_guarantee_change,
+)
+from documents.pdf import paris_today
 
 # The profiles these pages serve now; companies and agents will reuse them (SPEC E2).
 CONTRACT_PROFILES = (ProfileKind.MEMBER,)
@@ -48,6 +55,8 @@ def contract_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "contract": contract,
         "options": contract.options.order_by("effective_date", "code"),
         "rows": pdf.guarantee_rows(contract.product),
+        "table_date": paris_today(),
+        "next_change": next_guarantee_change(contract.product_id, paris_today()),
         "covered": contract_covered(actor=request.profile, contract=contract),
     }
     return render(request, "contracts/detail.html", context)

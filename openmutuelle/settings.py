@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "members",
     "companies",
     "professionals",
+    "ledger",
     "registration",
     "backoffice",
     "twofactor",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("backoffice/claims/", include("claims.backoffice_urls")),
     path("space/benefits/", include("benefits.urls")),
     path("backoffice/payments/", include("benefits.backoffice_urls")),
+    path("backoffice/scheme-flows/", include("ledger.backoffice_urls")),
     path("pay/", include("payments.urls")),
     path("space/contributions/", include("contributions.urls")),
     path("backoffice/contributions/", include("contributions.backoffice_urls")),

@@ -95,6 +95,8 @@ def _receive(ctx: DemoContext, rng: Random, professional, index: int, visit: Vis
         compulsory_amount=COMPULSORY,
         claimed_amount=CONSULTATION - COMPULSORY - Decimal("2.00") + visit.excess,
         received_at=received,
+        act_code="G",
+        base_amount=CONSULTATION,  # issue 13: the invoice goes through the guarantee engine on this base
     )
 
 

@@ -76,6 +76,21 @@ class Invoice(PublicModel):
     payment = models.ForeignKey(
         ProfessionalPayment, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
     )
+    # Issue 13: the invoice goes through the guarantee engine like any care act.
+    category = models.ForeignKey(
+        "contracts.CareCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tp_invoices",
+        verbose_name=_("care category"),
+        help_text=_("Empty: the first category of the card domain."),
+    )
+    act_code = models.CharField(_("act code"), max_length=16, blank=True)
+    base_amount = models.DecimalField(
+        _("base of reimbursement (EUR)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    explanation = models.JSONField(_("computation"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("third-party-payment invoice")
@@ -116,6 +131,13 @@ class Invoice(PublicModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def explanation_lines(self) -> list[dict]:
+        """The guarantee engine's computation, in the reader's language (issue 13)."""
+        from claims.explanations import explain
+
+        return explain(self.explanation)
 
     @property
     def patient_share(self):

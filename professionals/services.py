@@ -24,6 +24,7 @@ from audit.services import record
 from core.validation import constraint_errors, field_error, validate_row
 from demarches import uploads
 from documents.transactional import StoredFiles
+from ledger import invoices as ledger_invoices
 from professionals import emails, selectors, throttling
 from professionals.choices import (
     PAYABLE,
@@ -68,6 +69,9 @@ def invoice_receive(
     compulsory_amount: Decimal,
     claimed_amount: Decimal,
     received_at: datetime | None = None,
+    category=None,
+    act_code: str = "",
+    base_amount: Decimal | None = None,
 ) -> Invoice:
     """Record an invoice the professional sent; the same number sent again gives back the first one."""
     existing = Invoice.objects.filter(professional=professional, number=number).first()
@@ -85,6 +89,9 @@ def invoice_receive(
         compulsory_amount=compulsory_amount,
         claimed_amount=claimed_amount,
         received_at=received_at or timezone.now(),
+        category=category,
+        act_code=act_code,
+        base_amount=base_amount,
     )
     validate_row(invoice)
     with constraint_errors(invoice):
@@ -129,6 +136,7 @@ def invoice_decide(
     ``decided_at`` is for decisions taken elsewhere and loaded later (the demo's history); default: now."""
     invoice = Invoice.objects.select_for_update().select_related("professional").get(pk=invoice.pk)
     status, amount, reason = _decision_values(invoice, decision, accepted_amount, reason)
+    status, amount, reason = ledger_invoices.guaranteed(invoice, status, amount, reason)  # issue 13
     _check_transition(invoice, InvoiceAction.DECIDE, status)
     invoice.status, invoice.accepted_amount, invoice.rejection_reason = status, amount, reason
     invoice.decision_note, invoice.decided_by = note.strip(), actor
@@ -137,6 +145,7 @@ def invoice_decide(
     invoice.save()
     data = {"number": invoice.number, "status": status, "accepted": str(amount), "reason": reason}
     record(actor=actor, action="tp_invoice.decided", target=invoice, data=data)
+    ledger_invoices.record_decided(actor=actor, invoice=invoice)  # issue 13: the ceiling is consumed
     if status != InvoiceStatus.ACCEPTED:
         _notify_decision(invoice)
     return invoice

@@ -19,6 +19,7 @@ from claims.choices import ClaimAction, ClaimStatus, ItemDecision, RefusalReason
 from claims.models import CareItem, Claim
 from claims.services.notify import notify
 from contracts.models import GuaranteeLine
+from ledger import claims_hooks  # issue 13: one ledger of benefits (ceilings, duplicates across channels)
 from people.models import Person
 
 
@@ -104,9 +105,8 @@ def care_item_assess(*, actor, item: CareItem, **fields) -> CareItem:
     return claim_assess(actor=actor, claim=item.claim, assessments={item.pk: fields})[0]
 
 
-def _guarantee_lines(claim: Claim) -> dict[int, GuaranteeLine]:
-    lines = GuaranteeLine.objects.filter(product_id=claim.contract.product_id)
-    return {line.category_id: line for line in lines}
+def _guarantee_lines(claim: Claim) -> dict[int, list[GuaranteeLine]]:
+    return claims_hooks.dated_lines(claim.contract.product_id)
 
 
 def compute(claim: Claim, items: list[CareItem]) -> dict[int, engine.Reimbursement]:
@@ -115,10 +115,12 @@ def compute(claim: Claim, items: list[CareItem]) -> dict[int, engine.Reimburseme
     guarantee lines, one for the ceilings of every period the items fall in)."""
     lines = _guarantee_lines(claim)
     anchor = claim.contract.effective_date.year
-    results: dict[int, engine.Reimbursement] = {}
+    results: dict[int, engine.Reimbursement] = claims_hooks.precomputed(claim, items)
     acts = []
     for item in sorted(items, key=lambda i: (i.care_date, i.position)):
-        line = lines.get(item.category_id)
+        if item.pk in results:
+            continue
+        line = claims_hooks.line_on(lines, item.category_id, item.care_date)  # issue 13: version of the care date
         if item.decision == ItemDecision.REFUSED or line is None:
             code = "refused" if item.decision == ItemDecision.REFUSED else "no_guarantee"
             results[item.pk] = engine.Reimbursement(engine.ZERO, (engine.Step(code, engine.ZERO),))
@@ -179,6 +181,7 @@ def claim_decide(*, actor, claim: Claim, note: str = "") -> Claim:
     _freeze(items, compute(claim, items))
     if status == ClaimStatus.REJECTED:
         claim.rejection_reason = Counter(item.refusal_reason for item in items).most_common(1)[0][0]
+    claims_hooks.record_decided(actor=actor, claim=claim, items=items)
     return _close(actor=actor, claim=claim, status=status, note=note, items=items)
 
 

@@ -246,7 +246,6 @@ def _care_item(claim: Claim, position: int, item: ItemInput, conversion, categor
         exchange_rate=conversion.rate,
         rate_date=conversion.rate_date,
         amount_eur=conversion.amount_eur,
-        base_amount=conversion.amount_eur,
     )
 
 

@@ -36,7 +36,7 @@ def assessment(claim, by_position=None):
     for care in claim.items.order_by("position"):
         prefix = f"item{care.position}-"
         fields = {
-            "base_amount": str(care.base_amount),
+            "base_amount": str(care.amount_eur),  # issue 13: the base is entered, never defaulted
             "compulsory_paid": "0",
             "decision": "accepted",
             "refusal_reason": "",

@@ -42,6 +42,7 @@ def invoice(pro, beneficiary, *, claimed: str = "23.00", days_ago: int = 10, **f
         "total_amount": claimed_amount + Decimal("7.00"),
         "compulsory_amount": Decimal("7.00"),
         "claimed_amount": claimed_amount,
+        "base_amount": claimed_amount + Decimal("7.00"),  # a care billed at its base: the guarantee pays the rest
         "received_at": timezone.now() - timedelta(days=max(days_ago - 2, 0), minutes=n),
     }
     return services.invoice_receive(actor=None, professional=pro, beneficiary=beneficiary, **{**defaults, **fields})

@@ -1,0 +1,74 @@
+"""The compulsory scheme's flows in the back office (issue 13): upload a file, see the imports, the lines queued
+for payment and the queue of rejected lines; the base tariffs in force. Claims staff and administrators."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.choices import StaffRole
+from accounts.decorators import staff_role_required
+from contracts.models import BaseTariff
+from ledger import selectors, services
+from ledger.models import FlowRejection
+
+staff_only = staff_role_required(StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
+MAX_FILE = 50 * 1024 * 1024
+
+
+class FlowUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Statements file (CSV or JSON)"))
+
+
+@staff_only
+def flows(request: HttpRequest) -> HttpResponse:
+    form = FlowUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_FILE:
+            form.add_error("file", _("The file is too large (50 MB at most)."))
+        else:
+            result = services.flow_import(actor=request.user, content=upload.read(), file_name=upload.name)
+            messages.success(
+                request,
+                _("%(lines)s lines: %(paid)s paid, %(rejected)s rejected, %(skipped)s already imported.")
+                % {
+                    "lines": result.line_count,
+                    "paid": result.paid_count,
+                    "rejected": result.rejected_count,
+                    "skipped": result.skipped_count,
+                },
+            )
+            return redirect("ledger_backoffice:flows")
+    context = {
+        "form": form,
+        "imports": Paginator(selectors.flow_imports(), 20).get_page(request.GET.get("page")),
+        "rejections": Paginator(selectors.open_rejections(), 50).get_page(request.GET.get("rpage")),
+        "queued": selectors.queued_for_payment(),
+    }
+    return render(request, "ledger/backoffice/flows.html", context)
+
+
+@staff_only
+@require_POST
+def rejection_resolve(request: HttpRequest, public_id) -> HttpResponse:
+    rejection = FlowRejection.objects.filter(public_id=public_id).first()
+    if rejection is None:
+        raise Http404
+    services.rejection_resolve(actor=request.user, rejection=rejection)
+    messages.success(request, _("Line %(ref)s handled.") % {"ref": rejection.statement_ref})
+    return redirect("ledger_backoffice:flows")
+
+
+@staff_only
+def tariffs(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = BaseTariff.objects.select_related("category").order_by("category__position", "act_code", "valid_from")
+    return render(request, "ledger/backoffice/tariffs.html", {"tariffs": rows, "today": today})
