@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import forms, selectors, services, throttling
 from accounts.onboarding import pending_step
 from content.selectors import maintenance_active, terms_current
-from core.menu import entries_for
+from core.menu import entries_for, home_for
 from core.middleware import client_ip
 
 
@@ -55,7 +55,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for entry, url in entries_for(request.profile)
     ]
     entries.sort(key=lambda item: (item["section"] != "", str(item["section"])))
-    context = {"profile": request.profile, "profiles": profiles, "entries": entries}
+    home = home_for(request.profile)
+    context = {"profile": request.profile, "profiles": profiles, "entries": entries, "home": home}
     return render(request, "accounts/dashboard.html", context)
 
 

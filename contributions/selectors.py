@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 
 from accounts.choices import ProfileKind, StaffRole
+from contracts.choices import PaymentMethod
 from contracts.models import Contract
 from contracts.selectors import contract_list
 from contributions.choices import OPEN_STATUSES, CallStatus
@@ -164,3 +166,28 @@ def backoffice_call_get(*, public_id) -> ContributionCall | None:
 
 def backoffice_payment_get(*, public_id) -> ReceivedPayment | None:
     return ReceivedPayment.objects.filter(public_id=public_id).select_related("contract").first()
+
+
+def standing(calls: QuerySet[ContributionCall], *, today: date) -> dict:
+    """What is overdue and what is coming over ``calls``, apart (one query): a call not due yet is not "to pay"."""
+    left = F("amount_due") - F("amount_paid")
+    overdue, upcoming = Q(due_date__lt=today), Q(due_date__gte=today)
+    totals = calls.filter(status__in=OPEN_STATUSES).aggregate(
+        overdue=Sum(left, filter=overdue),
+        overdue_count=Count("pk", filter=overdue),
+        oldest_overdue=Min("due_date", filter=overdue),
+        upcoming=Sum(left, filter=upcoming),
+        upcoming_count=Count("pk", filter=upcoming),
+        next_due=Min("due_date", filter=upcoming),
+        direct_debit=Count("pk", filter=Q(contract__payment_method=PaymentMethod.DIRECT_DEBIT)),
+        all_open=Count("pk"),
+    )
+    return {
+        "overdue": totals["overdue"] or Decimal("0.00"),
+        "overdue_count": totals["overdue_count"],
+        "oldest_overdue": totals["oldest_overdue"],
+        "upcoming": totals["upcoming"] or Decimal("0.00"),
+        "upcoming_count": totals["upcoming_count"],
+        "next_due": totals["next_due"],
+        "by_direct_debit": bool(totals["all_open"]) and totals["direct_debit"] == totals["all_open"],
+    }
