@@ -47,8 +47,7 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profiles = list(selectors.profile_list(actor=request.user))
-    if request.profile is None and len(profiles) > 1:
+    if request.profile is None and selectors.profile_list(actor=request.user)[:2].count() > 1:
         return redirect("accounts:profile_choose")
     entries = [
         {"title": entry.title, "url": url, "description": entry.description, "section": entry.section}
@@ -56,7 +55,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     entries.sort(key=lambda item: (item["section"] != "", str(item["section"])))
     home = home_for(request.profile)
-    context = {"profile": request.profile, "profiles": profiles, "entries": entries, "home": home}
+    # A login with several profiles has chosen one in its session (a single profile is never stored there): the
+    # "switch profile" link needs no query.
+    context = {"profile": request.profile, "switchable": bool(request.session.get("profile")), "entries": entries}
+    context["home"] = home
     return render(request, "accounts/dashboard.html", context)
 
 

@@ -296,6 +296,11 @@ class HomeSummary:
     ceilings: list[Ceiling]
 
 
+def _cents(value) -> Decimal:
+    """A sum from the database as euros and cents (SQLite hands a subquery's sum back as a float)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
 def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -> list[Reimbursement]:
     """The last decided claims with something reimbursed, in euros (one query).
 
@@ -318,7 +323,6 @@ def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -
         )
         .order_by("-decided_at", "-pk")[:limit]
     )
-    zero = Decimal("0.00")
     return [
         Reimbursement(
             claim_id=claim.public_id,
@@ -329,9 +333,9 @@ def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -
             paid_at=claim.paid_at,
             status=claim.status,
             status_label=str(claim.get_status_display()),
-            spent=claim.spent or zero,
-            compulsory=claim.compulsory or zero,
-            reimbursed=claim.reimbursed or zero,
+            spent=_cents(claim.spent),
+            compulsory=_cents(claim.compulsory),
+            reimbursed=_cents(claim.reimbursed),
         )
         for claim in claims
     ]
@@ -446,6 +450,11 @@ def _awaited_requests(actor: Profile) -> list[Awaited]:
     ]
 
 
+def _contributions(profile: Profile) -> Contributions:
+    totals = standing(call_list(actor=profile), today=paris_today())
+    return Contributions(**{**totals, "overdue": _cents(totals["overdue"]), "upcoming": _cents(totals["upcoming"])})
+
+
 def home_summary(profile: Profile) -> HomeSummary:
     """What the member's home shows, for the page and the API alike: five queries, whatever the history's size."""
 
@@ -456,6 +465,6 @@ def home_summary(profile: Profile) -> HomeSummary:
         reimbursements=recent_reimbursements(actor=profile),
         claims_in_progress=in_progress,
         awaited=originals + refusals + _awaited_requests(profile),
-        contributions=Contributions(**standing(call_list(actor=profile), today=paris_today())),
+        contributions=_contributions(profile),
         ceilings=ceilings,
     )
