@@ -15,6 +15,9 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from accounts.choices import ProfileKind, StaffRole
 from contracts.choices import PaymentMethod
@@ -22,6 +25,8 @@ from contracts.models import Contract
 from contracts.selectors import contract_list
 from contributions.choices import OPEN_STATUSES, CallStatus
 from contributions.models import AnnualCertificate, ContributionCall, ReceivedPayment
+from core.home import Awaited
+from core.money import euros
 
 CONTRIBUTIONS_ROLES = (StaffRole.CONTRIBUTIONS, StaffRole.ADMINISTRATOR)
 PAYERS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT)
@@ -191,3 +196,21 @@ def standing(calls: QuerySet[ContributionCall], *, today: date) -> dict:
         "next_due": totals["next_due"],
         "by_direct_debit": bool(totals["all_open"]) and totals["direct_debit"] == totals["all_open"],
     }
+
+
+def overdue_awaited(totals: dict) -> list[Awaited]:
+    """The overdue calls of ``standing(...)`` as the one thing a payer's home asks them to do (no query)."""
+    if not totals["overdue_count"]:
+        return []
+    text = ngettext(
+        "%(amount)s of contributions overdue since %(date)s.",
+        "%(amount)s of contributions overdue since %(date)s (%(count)s calls).",
+        totals["overdue_count"],
+    ) % {
+        "amount": euros(totals["overdue"]),
+        "date": date_format(totals["oldest_overdue"], "SHORT_DATE_FORMAT"),
+        "count": totals["overdue_count"],
+    }
+    if totals["by_direct_debit"]:
+        text += " " + gettext("It will be taken again by direct debit; make sure the account can pay it.")
+    return [Awaited("contributions", text, reverse("contributions:list") + "#overdue")]

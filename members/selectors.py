@@ -7,7 +7,7 @@ are the subscriber, their dependants (``contracts.selectors.affiliation_list`` d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum
@@ -24,9 +24,9 @@ from claims.selectors import claim_list
 from contracts.choices import AffiliationRole, ContractKind, ProductLine
 from contracts.models import Affiliation, Contract
 from contracts.selectors import affiliation_list, contract_list
-from contributions.selectors import call_list, standing
-from demarches.choices import RequestStatus
-from demarches.selectors import request_list
+from contributions.selectors import call_list, overdue_awaited, standing
+from core.home import Awaited, recent_since
+from demarches.selectors import awaited_requests
 from documents.pdf import paris_today
 from members.choices import PREFERENCE_DEFAULTS, PreferenceCode, PreferenceSource
 from members.models import DeathBenefitDesignation, PreferenceChange
@@ -222,7 +222,6 @@ def preference_history(user: User) -> QuerySet[PreferenceChange]:
 
 HOME_REIMBURSEMENTS = 3
 HOME_CLAIMS = 5
-RECENT_DAYS = 90  # a refusal or a request for originals older than this no longer waits on the home
 CEILING_WARNING = Decimal("0.25")  # a ceiling with less than a quarter left is "running out"
 DOCUMENT_REFUSALS = ("missing_documents", "illegible_documents")
 
@@ -256,15 +255,6 @@ class ClaimInProgress:
     submitted_at: datetime
     total_claimed: Decimal
     next_step: str
-
-
-@dataclass(frozen=True)
-class Awaited:
-    """Something the insurer waits for from the member, with where to do it."""
-
-    kind: str
-    text: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -438,33 +428,21 @@ def _refusals_and_ceilings(actor: Profile, since: datetime) -> tuple[list[Awaite
     return awaited, ceilings
 
 
-def _awaited_requests(actor: Profile) -> list[Awaited]:
-
-    return [
-        Awaited(
-            "request",
-            gettext("Request %(reference)s waits for your answer.") % {"reference": request.reference},
-            reverse("demarches:detail", args=[request.public_id]),
-        )
-        for request in request_list(actor=actor, status=RequestStatus.AWAITING_RETURN)[:HOME_CLAIMS]
-    ]
-
-
-def _contributions(profile: Profile) -> Contributions:
-    totals = standing(call_list(actor=profile), today=paris_today())
+def _contributions(totals: dict) -> Contributions:
     return Contributions(**{**totals, "overdue": _cents(totals["overdue"]), "upcoming": _cents(totals["upcoming"])})
 
 
 def home_summary(profile: Profile) -> HomeSummary:
     """What the member's home shows, for the page and the API alike: five queries, whatever the history's size."""
 
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    since = recent_since()
     in_progress, originals = _claims_and_originals(profile, since)
     refusals, ceilings = _refusals_and_ceilings(profile, since)
+    totals = standing(call_list(actor=profile), today=paris_today())
     return HomeSummary(
         reimbursements=recent_reimbursements(actor=profile),
         claims_in_progress=in_progress,
-        awaited=originals + refusals + _awaited_requests(profile),
-        contributions=_contributions(profile),
+        awaited=overdue_awaited(totals) + originals + refusals + awaited_requests(actor=profile, limit=HOME_CLAIMS),
+        contributions=_contributions(totals),
         ceilings=ceilings,
     )

@@ -125,7 +125,7 @@ def test_overdue_contributions_are_apart_from_the_upcoming_ones_with_one_action(
     assert summary.contributions.upcoming == Decimal("200.00")
     page = page_client(fam["profile"]).get(reverse("accounts:dashboard")).content.decode()
     assert "€476.40 of contributions overdue since" in page
-    assert "Pay my overdue contributions" in page
+    assert "Pay the overdue contributions" in page
     assert "Next: €200.00 due on" in page
 
 
@@ -135,7 +135,7 @@ def test_an_overdue_direct_debit_call_is_not_offered_a_card_payment(fam):
     call(fam["contract"], due_in_days=-50, amount="476.40")
     page = page_client(fam["profile"]).get(reverse("accounts:dashboard")).content.decode()
     assert "€476.40 of contributions overdue" in page
-    assert "Pay my overdue contributions" not in page
+    assert "Pay the overdue contributions" not in page
     assert "direct debit" in page
 
 
@@ -145,7 +145,7 @@ def test_what_we_wait_for_originals_a_missing_document_and_a_request(fam):
     refused.items.update(decision=ItemDecision.REFUSED, refusal_reason="missing_documents", reimbursed_amount=None)
     summary = home_summary(fam["profile"])
     kinds = [item.kind for item in summary.awaited]
-    assert kinds == ["originals", "document"]
+    assert kinds == ["originals", "document"]  # no overdue call here
     assert "Send the lab invoice." in summary.awaited[0].text
     assert summary.claims_in_progress[0].reference == waiting.reference
     assert "originals" in summary.claims_in_progress[0].next_step
@@ -207,7 +207,9 @@ def test_the_api_returns_what_the_page_shows(fam, client):
     assert body["contributions"]["overdue"] == "476.40"
     assert body["contributions"]["upcoming"] == "200.00"
     assert body["contributions"]["by_direct_debit"] is (fam["contract"].payment_method == PaymentMethod.DIRECT_DEBIT)
-    assert body["claims_in_progress"] == [] and body["awaited"] == [] and body["ceilings"] == []
+    assert [item["kind"] for item in body["awaited"]] == ["contributions"]
+    assert body["awaited"][0]["text"].startswith("€476.40 of contributions overdue since")
+    assert body["claims_in_progress"] == [] and body["ceilings"] == []
 
 
 def test_the_api_home_is_for_members_only(client):
