@@ -133,12 +133,6 @@ def certificate_get(*, actor, public_id) -> AnnualCertificate | None:
     )
 
 
-def summary(calls: QuerySet[ContributionCall]) -> dict:
-    """What is left to pay over ``calls`` (one query)."""
-    totals = calls.filter(status__in=OPEN_STATUSES).aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
-    return {"remaining": (totals["due"] or 0) - (totals["paid"] or 0)}
-
-
 # --- Back office ----------------------------------------------------------------------------------------
 
 
@@ -214,3 +208,9 @@ def overdue_awaited(totals: dict) -> list[Awaited]:
     if totals["by_direct_debit"]:
         text += " " + gettext("It will be taken again by direct debit; make sure the account can pay it.")
     return [Awaited("contributions", text, reverse("contributions:list") + "#overdue")]
+
+
+def open_calls(calls: QuerySet[ContributionCall], *, today: date, overdue: bool, limit: int = 20):
+    """The open calls of ``calls`` already due (``overdue``) or still to come, the most urgent first."""
+    due = Q(due_date__lt=today) if overdue else Q(due_date__gte=today)
+    return calls.filter(due, status__in=OPEN_STATUSES).order_by("due_date", "receipt_number")[:limit]
