@@ -311,6 +311,7 @@ def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -
             reimbursed=total("reimbursed_amount"),
             first_care=Subquery(accepted.annotate(first=Min("care_date")).values("first")),
         )
+        .filter(spent__isnull=False)  # a claim whose every item was refused reimbursed nothing
         .order_by("-decided_at", "-pk")[:limit]
     )
     return [
