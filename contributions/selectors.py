@@ -171,6 +171,7 @@ def standing(calls: QuerySet[ContributionCall], *, today: date) -> dict:
     """What is overdue and what is coming over ``calls``, apart (one query): a call not due yet is not "to pay"."""
     left = F("amount_due") - F("amount_paid")
     overdue, upcoming = Q(due_date__lt=today), Q(due_date__gte=today)
+    debit = Q(contract__payment_method=PaymentMethod.DIRECT_DEBIT)
     totals = calls.filter(status__in=OPEN_STATUSES).aggregate(
         overdue=Sum(left, filter=overdue),
         overdue_count=Count("pk", filter=overdue),
@@ -178,7 +179,8 @@ def standing(calls: QuerySet[ContributionCall], *, today: date) -> dict:
         upcoming=Sum(left, filter=upcoming),
         upcoming_count=Count("pk", filter=upcoming),
         next_due=Min("due_date", filter=upcoming),
-        direct_debit=Count("pk", filter=Q(contract__payment_method=PaymentMethod.DIRECT_DEBIT)),
+        direct_debit=Count("pk", filter=debit),
+        overdue_direct_debit=Count("pk", filter=overdue & debit),
         all_open=Count("pk"),
     )
     return {
@@ -189,6 +191,8 @@ def standing(calls: QuerySet[ContributionCall], *, today: date) -> dict:
         "upcoming_count": totals["upcoming_count"],
         "next_due": totals["next_due"],
         "by_direct_debit": bool(totals["all_open"]) and totals["direct_debit"] == totals["all_open"],
+        "overdue_by_direct_debit": bool(totals["overdue_count"])
+        and totals["overdue_direct_debit"] == totals["overdue_count"],
     }
 
 
@@ -205,9 +209,11 @@ def overdue_awaited(totals: dict) -> list[Awaited]:
         "date": date_format(totals["oldest_overdue"], "SHORT_DATE_FORMAT"),
         "count": totals["overdue_count"],
     }
-    if totals["by_direct_debit"]:
+    kind = "contributions"
+    if totals["overdue_by_direct_debit"]:
         text += " " + gettext("It will be taken again by direct debit; make sure the account can pay it.")
-    return [Awaited("contributions", text, reverse("contributions:list") + "#overdue")]
+        kind = "contributions_debit"
+    return [Awaited(kind, text, reverse("contributions:list") + "#overdue")]
 
 
 def open_calls(calls: QuerySet[ContributionCall], *, today: date, overdue: bool, limit: int = 20):

@@ -275,6 +275,7 @@ class Contributions:
     upcoming_count: int
     next_due: date | None
     by_direct_debit: bool
+    overdue_by_direct_debit: bool
 
 
 @dataclass(frozen=True)

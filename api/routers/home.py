@@ -41,7 +41,10 @@ class ClaimInProgressOut(Schema):
 
 
 class AwaitedOut(Schema):
-    kind: str = Field(description="originals, document (an item refused for a missing document) or request.")
+    kind: str = Field(
+        description="contributions (overdue, to pay), contributions_debit (overdue, taken again by direct debit), "
+        "originals, document (an item refused for a missing document) or request."
+    )
     text: str = Field(description="What we wait for, in the caller's language.")
     url: str = Field(description="The website's page where the member does it.")
 
@@ -54,6 +57,7 @@ class ContributionsOut(Schema):
     upcoming_count: int
     next_due: date | None
     by_direct_debit: bool = Field(description="Every open call is taken by direct debit: nothing to pay by card.")
+    overdue_by_direct_debit: bool = Field(description="Every overdue call is taken by direct debit again.")
 
 
 class CeilingOut(Schema):
