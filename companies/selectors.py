@@ -224,3 +224,8 @@ def home_summary(profile: Profile) -> SpaceHome:
             )
         )
     return SpaceHome(awaited=overdue_awaited(totals) + awaited_requests(actor=profile), figures=figures)
+
+
+def people_count(rows: QuerySet[Affiliation]) -> int:
+    """How many people ``employee_list`` rows hold: a person covered by two contracts is one person, two rows."""
+    return rows.order_by().values("person_id").distinct().count()
