@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import forms, selectors, services, throttling
 from accounts.onboarding import pending_step
 from content.selectors import maintenance_active, terms_current
-from core.menu import entries_for
+from core.menu import entries_for, home_for
 from core.middleware import client_ip
 
 
@@ -47,15 +47,18 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profiles = list(selectors.profile_list(actor=request.user))
-    if request.profile is None and len(profiles) > 1:
+    if request.profile is None and selectors.profile_list(actor=request.user)[:2].count() > 1:
         return redirect("accounts:profile_choose")
     entries = [
         {"title": entry.title, "url": url, "description": entry.description, "section": entry.section}
         for entry, url in entries_for(request.profile)
     ]
     entries.sort(key=lambda item: (item["section"] != "", str(item["section"])))
-    context = {"profile": request.profile, "profiles": profiles, "entries": entries}
+    home = home_for(request.profile)
+    # A login with several profiles has chosen one in its session (a single profile is never stored there): the
+    # "switch profile" link needs no query.
+    context = {"profile": request.profile, "switchable": bool(request.session.get("profile")), "entries": entries}
+    context["home"] = home
     return render(request, "accounts/dashboard.html", context)
 
 

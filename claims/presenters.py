@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -16,6 +18,7 @@ from claims.explanations import explain
 from claims.forms import DocumentsForm, SubmitForm
 from claims.services.drafts import draft_items
 from claims.services.submission import ClaimRefused
+from core.money import euros
 
 
 def no_beneficiary() -> Problem:
@@ -113,6 +116,7 @@ def claim_rows(claim) -> list[dict]:
         {
             "item": item,
             "explanation": explain(item.explanation),
+            "money": money_split(item),
             "documents": [(doc, warnings_text(doc.quality_warnings)) for doc in item.documents.all()],
         }
         for item in claim.items.all()
@@ -140,3 +144,38 @@ def file_response(document, *, inline: bool) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
+
+
+def money_split(item) -> dict | None:
+    """A decided, accepted item in euros: spent, compulsory scheme, we paid, left to pay, and in plain words what
+    limited it (a ceiling per act or per period) and how much of the period's ceiling is left."""
+    if item.reimbursed_amount is None or item.decision != "accepted":
+        return None
+    steps = {step.get("code"): step for step in (item.explanation or {}).get("steps", [])}
+    words = []
+    per_act = steps.get("per_act_ceiling")
+    if per_act and per_act.get("applied"):
+        words.append(_("Limited by the ceiling of %(cap)s per act.") % {"cap": euros(per_act["params"]["cap"])})
+    period = steps.get("period_ceiling")
+    if period:
+        params = period.get("params") or {}
+        left = max(Decimal("0.00"), Decimal(params.get("cap", "0")) - item.reimbursed_amount)
+        values = {
+            "ceiling": euros(params.get("ceiling")),
+            "years": params.get("years", "1"),
+            "used": euros(params.get("consumed")),
+            "left": euros(left),
+        }
+        if period.get("applied"):
+            words.append(
+                _("Limited by your ceiling of %(ceiling)s per %(years)s year(s), of which %(used)s was already used.")
+                % values
+            )
+        words.append(_("Left on this ceiling for the period: %(left)s.") % values)
+    return {
+        "spent": item.amount_eur,
+        "compulsory": item.compulsory_paid,
+        "reimbursed": item.reimbursed_amount,
+        "left_to_pay": item.amount_eur - item.compulsory_paid - item.reimbursed_amount,
+        "words": words,
+    }

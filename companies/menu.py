@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ProfileKind
-from core.menu import Entry
+from companies.selectors import home_summary
+from core.menu import Entry, Home
 
 COMPANY = (ProfileKind.COMPANY,)
 AGENT = (ProfileKind.AGENT,)
@@ -60,3 +61,5 @@ ENTRIES = [
         order=70,
     ),
 ]
+
+HOMES = [Home(SPACE, "space_home.html", home_summary)]

@@ -17,13 +17,21 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile
 from contracts.choices import AffiliationRole
 from contracts.models import Affiliation, Contract
 from contracts.selectors import affiliation_list, contract_list
+from contributions.selectors import call_list, overdue_awaited, standing
+from core.home import Figure, SpaceHome
+from core.money import euros
+from demarches.selectors import awaited_requests
+from documents.pdf import paris_today
 from people.models import Company, Person, ReferenceSalary
 
 SPACE_KINDS = (ProfileKind.COMPANY, ProfileKind.AGENT)
@@ -199,3 +207,25 @@ def client_company_get(*, actor: Profile | None, public_id) -> Company | None:
 def writable_companies(*, actor: Profile | None) -> QuerySet[Company]:
     holders = writable_contracts(actor=actor).filter(holder_company__isnull=False).values("holder_company_id")
     return Company.objects.filter(pk__in=holders).order_by("name")
+
+
+def home_summary(profile: Profile) -> SpaceHome:
+    """What a company's or an agent's home puts first (two queries): overdue contributions, requests waiting for an
+    answer; then what is coming."""
+    totals = standing(call_list(actor=profile), today=paris_today())
+    figures = []
+    if totals["upcoming_count"]:
+        figures.append(
+            Figure(
+                gettext("Next contributions"),
+                gettext("%(amount)s due on %(date)s")
+                % {"amount": euros(totals["upcoming"]), "date": date_format(totals["next_due"], "SHORT_DATE_FORMAT")},
+                reverse("contributions:list"),
+            )
+        )
+    return SpaceHome(awaited=overdue_awaited(totals) + awaited_requests(actor=profile), figures=figures)
+
+
+def people_count(rows: QuerySet[Affiliation]) -> int:
+    """How many people ``employee_list`` rows hold: a person covered by two contracts is one person, two rows."""
+    return rows.order_by().values("person_id").distinct().count()

@@ -224,7 +224,8 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     rows = selectors.employee_list(actor=request.profile, filters=form.filters())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "companies/employee_list.html", _context(request, form=form, page=page))
+    context = _context(request, form=form, page=page, people=selectors.people_count(rows))
+    return render(request, "companies/employee_list.html", context)
 
 
 def _export_row(affiliation) -> list[str]:

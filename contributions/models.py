@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from contracts.choices import AffiliationRole
+from contracts.choices import AffiliationRole, PaymentMethod
 from contributions.choices import CallStatus, LineBasis, PaymentSource, ReminderLevel
 from core.models import PublicModel, TimeStampedModel, YearlySequence
 
@@ -86,6 +86,11 @@ class ContributionCall(PublicModel):
     @property
     def is_open(self) -> bool:
         return self.status in (CallStatus.ISSUED, CallStatus.PARTLY_PAID)
+
+    @property
+    def by_direct_debit(self) -> bool:
+        """Taken from the payer's account on its due date: the portal offers no card payment for it."""
+        return self.contract.payment_method == PaymentMethod.DIRECT_DEBIT
 
 
 class CallLine(models.Model):

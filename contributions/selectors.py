@@ -11,15 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from accounts.choices import ProfileKind, StaffRole
+from contracts.choices import PaymentMethod
 from contracts.models import Contract
 from contracts.selectors import contract_list
 from contributions.choices import OPEN_STATUSES, CallStatus
 from contributions.models import AnnualCertificate, ContributionCall, ReceivedPayment
+from core.home import Awaited
+from core.money import euros
 
 CONTRIBUTIONS_ROLES = (StaffRole.CONTRIBUTIONS, StaffRole.ADMINISTRATOR)
 PAYERS = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT)
@@ -126,12 +133,6 @@ def certificate_get(*, actor, public_id) -> AnnualCertificate | None:
     )
 
 
-def summary(calls: QuerySet[ContributionCall]) -> dict:
-    """What is left to pay over ``calls`` (one query)."""
-    totals = calls.filter(status__in=OPEN_STATUSES).aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
-    return {"remaining": (totals["due"] or 0) - (totals["paid"] or 0)}
-
-
 # --- Back office ----------------------------------------------------------------------------------------
 
 
@@ -164,3 +165,58 @@ def backoffice_call_get(*, public_id) -> ContributionCall | None:
 
 def backoffice_payment_get(*, public_id) -> ReceivedPayment | None:
     return ReceivedPayment.objects.filter(public_id=public_id).select_related("contract").first()
+
+
+def standing(calls: QuerySet[ContributionCall], *, today: date) -> dict:
+    """What is overdue and what is coming over ``calls``, apart (one query): a call not due yet is not "to pay"."""
+    left = F("amount_due") - F("amount_paid")
+    overdue, upcoming = Q(due_date__lt=today), Q(due_date__gte=today)
+    debit = Q(contract__payment_method=PaymentMethod.DIRECT_DEBIT)
+    totals = calls.filter(status__in=OPEN_STATUSES).aggregate(
+        overdue=Sum(left, filter=overdue),
+        overdue_count=Count("pk", filter=overdue),
+        oldest_overdue=Min("due_date", filter=overdue),
+        upcoming=Sum(left, filter=upcoming),
+        upcoming_count=Count("pk", filter=upcoming),
+        next_due=Min("due_date", filter=upcoming),
+        direct_debit=Count("pk", filter=debit),
+        overdue_direct_debit=Count("pk", filter=overdue & debit),
+        all_open=Count("pk"),
+    )
+    return {
+        "overdue": totals["overdue"] or Decimal("0.00"),
+        "overdue_count": totals["overdue_count"],
+        "oldest_overdue": totals["oldest_overdue"],
+        "upcoming": totals["upcoming"] or Decimal("0.00"),
+        "upcoming_count": totals["upcoming_count"],
+        "next_due": totals["next_due"],
+        "by_direct_debit": bool(totals["all_open"]) and totals["direct_debit"] == totals["all_open"],
+        "overdue_by_direct_debit": bool(totals["overdue_count"])
+        and totals["overdue_direct_debit"] == totals["overdue_count"],
+    }
+
+
+def overdue_awaited(totals: dict) -> list[Awaited]:
+    """The overdue calls of ``standing(...)`` as the one thing a payer's home asks them to do (no query)."""
+    if not totals["overdue_count"]:
+        return []
+    text = ngettext(
+        "%(amount)s of contributions overdue since %(date)s.",
+        "%(amount)s of contributions overdue since %(date)s (%(count)s calls).",
+        totals["overdue_count"],
+    ) % {
+        "amount": euros(totals["overdue"]),
+        "date": date_format(totals["oldest_overdue"], "SHORT_DATE_FORMAT"),
+        "count": totals["overdue_count"],
+    }
+    kind = "contributions"
+    if totals["overdue_by_direct_debit"]:
+        text += " " + gettext("It will be taken again by direct debit; make sure the account can pay it.")
+        kind = "contributions_debit"
+    return [Awaited(kind, text, reverse("contributions:list") + "#overdue")]
+
+
+def open_calls(calls: QuerySet[ContributionCall], *, today: date, overdue: bool, limit: int = 20):
+    """The open calls of ``calls`` already due (``overdue``) or still to come, the most urgent first."""
+    due = Q(due_date__lt=today) if overdue else Q(due_date__gte=today)
+    return calls.filter(due, status__in=OPEN_STATUSES).order_by("due_date", "receipt_number")[:limit]

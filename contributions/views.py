@@ -39,12 +39,15 @@ def call_list(request: HttpRequest) -> HttpResponse:
     chosen = next((c for c in contracts if str(c.public_id) == request.GET.get("contract")), None)
     calls = selectors.call_list(actor=profile, contract=chosen)
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = paris_today()
     context = {
         "page": page,
         "contracts": contracts,
         "chosen": chosen,
-        "summary": selectors.summary(calls),
-        "today": paris_today(),
+        "summary": selectors.standing(calls, today=today),
+        "overdue": selectors.open_calls(calls, today=today, overdue=True),
+        "upcoming": selectors.open_calls(calls, today=today, overdue=False),
+        "today": today,
         "certificates": selectors.certificate_list(actor=profile).order_by("-year")[:5],
         "shows_contract": profile.kind != ProfileKind.MEMBER or len(contracts) > 1,
     }

@@ -63,3 +63,68 @@ def entries_for(profile) -> list[tuple[Entry, str]]:
             if url:
                 result.append((entry, url))
     return result
+
+
+HOME_PATH = "/space/"
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """The header menu and breadcrumb of a page of a profile's space, from the same entries as its home."""
+
+    main: list[tuple[Entry, str]]
+    grouped: list[tuple[str, list[tuple[Entry, str]]]]
+    active: tuple[Entry, str] | None
+    path: str
+
+    @property
+    def active_url(self) -> str:
+        return self.active[1] if self.active else ""
+
+    @property
+    def below_home(self) -> bool:
+        """A page of the space other than its home: it shows a breadcrumb."""
+        return bool(self.active) or (self.path.startswith(HOME_PATH) and self.path != HOME_PATH)
+
+    @property
+    def is_section_root(self) -> bool:
+        return bool(self.active) and self.path == self.active[1]
+
+
+def active_entry(entries: list[tuple[Entry, str]], path: str) -> tuple[Entry, str] | None:
+    """The entry whose URL is the longest prefix of ``path``: the section a page belongs to."""
+    matches = [(entry, url) for entry, url in entries if path == url or (url.endswith("/") and path.startswith(url))]
+    return max(matches, key=lambda pair: len(pair[1]), default=None)
+
+
+def navigation_for(profile, path: str) -> Navigation:
+    """The sections of ``profile``'s space (unsectioned first, the others grouped) and the one ``path`` is in."""
+    entries = entries_for(profile)
+    main = [pair for pair in entries if not pair[0].section]
+    groups: dict[str, list[tuple[Entry, str]]] = {}
+    for pair in entries:
+        if pair[0].section:
+            groups.setdefault(str(pair[0].section), []).append(pair)
+    return Navigation(main=main, grouped=list(groups.items()), active=active_entry(entries, path), path=path)
+
+
+@dataclass(frozen=True)
+class Home:
+    """What a profile's home shows above its links: ``summary(profile)`` rendered by ``template``.
+
+    Declared in an app's ``menu.py`` (``HOMES = [Home(...)]``) so that the dashboard imports no domain app.
+    """
+
+    kinds: tuple[str, ...]
+    template: str
+    summary: Callable[[object], object]
+
+
+def home_for(profile) -> tuple[str, object] | None:
+    """(template, summary) of the first home declared for the profile's kind, or None."""
+    kind = getattr(profile, "kind", None)
+    for module in app_menus():
+        for home in getattr(module, "HOMES", []):
+            if kind in home.kinds:
+                return home.template, home.summary(profile)
+    return None

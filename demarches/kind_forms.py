@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_str
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from demarches.fields import ScopedRecordField
@@ -98,6 +99,11 @@ def _display(field: forms.Field, value: Any) -> str:
         return _("yes") if value else _("no")
     if isinstance(field, ScopedRecordField):
         return field.display(value)
+    if isinstance(field, forms.DateField) and isinstance(value, str):
+        try:
+            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")  # never a raw ISO date on a page
+        except ValueError:
+            return value
     if isinstance(field, forms.ModelChoiceField):
         key = field.to_field_name or "pk"
         keys = value if isinstance(value, list) else [value]

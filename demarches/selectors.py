@@ -8,10 +8,13 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile, User
+from core.home import Awaited
 from demarches.choices import OPEN_STATUSES, RequestStatus
 from demarches.models import Request, RequestAttachment, RequestEvent, RequestMessage
 
@@ -132,3 +135,15 @@ def attachment_get(*, request: Request, public_id: UUID | str, include_internal:
     if not include_internal:
         attachments = attachments.filter(Q(message__isnull=True) | Q(message__internal=False))
     return attachments.first()
+
+
+def awaited_requests(*, actor: Profile | None, limit: int = 5) -> list[Awaited]:
+    """The profile's requests waiting for its answer, for a home (one query)."""
+    return [
+        Awaited(
+            "request",
+            gettext("Request %(reference)s waits for your answer.") % {"reference": request.reference},
+            reverse("demarches:detail", args=[request.public_id]),
+        )
+        for request in request_list(actor=actor, status=RequestStatus.AWAITING_RETURN)[:limit]
+    ]

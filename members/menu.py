@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ProfileKind
-from core.menu import Entry
+from core.menu import Entry, Home
+from members.selectors import home_summary
 
 MEMBER = (ProfileKind.MEMBER,)
 
@@ -29,3 +30,5 @@ ENTRIES = [
         section=_("My account"),
     ),
 ]
+
+HOMES = [Home(MEMBER, "members/home.html", home_summary)]

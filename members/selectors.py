@@ -8,15 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile, User
+from claims.choices import DECIDED, PAYABLE, ClaimStatus, ItemDecision
+from claims.models import CareItem
+from claims.selectors import claim_list
 from contracts.choices import AffiliationRole, ContractKind, ProductLine
 from contracts.models import Affiliation, Contract
 from contracts.selectors import affiliation_list, contract_list
+from contributions.selectors import call_list, overdue_awaited, standing
+from core.home import Awaited, recent_since
+from demarches.selectors import awaited_requests
+from documents.pdf import paris_today
 from members.choices import PREFERENCE_DEFAULTS, PreferenceCode, PreferenceSource
 from members.models import DeathBenefitDesignation, PreferenceChange
 from people.models import Person, ReferenceSalary
@@ -205,3 +216,235 @@ def wants(user: User | None, preference_code: str) -> bool:
 def preference_history(user: User) -> QuerySet[PreferenceChange]:
     """The latest changes, newest first (G1: the date of every choice is kept)."""
     return PreferenceChange.objects.filter(user=user).order_by("-created_at", "-pk")[:HISTORY_LENGTH]
+
+
+# --- The member's home: what is happening (SPEC issue 14), the same for the page and GET /api/me/home -------------
+
+HOME_REIMBURSEMENTS = 3
+HOME_CLAIMS = 5
+CEILING_WARNING = Decimal("0.25")  # a ceiling with less than a quarter left is "running out"
+DOCUMENT_REFUSALS = ("missing_documents", "illegible_documents")
+
+
+@dataclass(frozen=True)
+class Reimbursement:
+    """One decided claim in money: what the member spent, the compulsory scheme paid, we paid, they still pay."""
+
+    claim_id: object
+    reference: str
+    beneficiary: str
+    care_date: date | None
+    decided_at: datetime | None
+    paid_at: datetime | None
+    status: str
+    status_label: str
+    spent: Decimal
+    compulsory: Decimal
+    reimbursed: Decimal
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        return self.spent - self.compulsory - self.reimbursed
+
+
+@dataclass(frozen=True)
+class ClaimInProgress:
+    claim_id: object
+    reference: str
+    beneficiary: str
+    submitted_at: datetime
+    total_claimed: Decimal
+    next_step: str
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    beneficiary: str
+    category: str
+    ceiling: Decimal
+    left: Decimal
+    period_years: int
+
+
+@dataclass(frozen=True)
+class Contributions:
+    overdue: Decimal
+    overdue_count: int
+    oldest_overdue: date | None
+    upcoming: Decimal
+    upcoming_count: int
+    next_due: date | None
+    by_direct_debit: bool
+    overdue_by_direct_debit: bool
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    reimbursements: list[Reimbursement]
+    claims_in_progress: list[ClaimInProgress]
+    awaited: list[Awaited]
+    contributions: Contributions
+    ceilings: list[Ceiling]
+
+
+def _cents(value) -> Decimal:
+    """A sum from the database as euros and cents (SQLite hands a subquery's sum back as a float)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -> list[Reimbursement]:
+    """The last decided claims with something reimbursed, in euros (one query).
+
+    The one place the home reads reimbursements from: when the benefits ledger lands, only this body changes.
+    """
+
+    accepted = CareItem.objects.filter(claim=OuterRef("pk"), decision=ItemDecision.ACCEPTED).order_by().values("claim")
+
+    def total(column: str) -> Subquery:
+        return Subquery(accepted.annotate(total=Sum(column)).values("total"), output_field=DecimalField())
+
+    claims = (
+        claim_list(actor=actor)
+        .filter(status__in=PAYABLE)
+        .annotate(
+            spent=total("amount_eur"),
+            compulsory=total("compulsory_paid"),
+            reimbursed=total("reimbursed_amount"),
+            first_care=Subquery(accepted.annotate(first=Min("care_date")).values("first")),
+        )
+        .filter(spent__isnull=False)  # a claim whose every item was refused reimbursed nothing
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+    return [
+        Reimbursement(
+            claim_id=claim.public_id,
+            reference=claim.reference,
+            beneficiary=claim.beneficiary.full_name,
+            care_date=claim.first_care,
+            decided_at=claim.decided_at,
+            paid_at=claim.paid_at,
+            status=claim.status,
+            status_label=str(claim.get_status_display()),
+            spent=_cents(claim.spent),
+            compulsory=_cents(claim.compulsory),
+            reimbursed=_cents(claim.reimbursed),
+        )
+        for claim in claims
+    ]
+
+
+def _claims_and_originals(actor: Profile, since: datetime) -> tuple[list[ClaimInProgress], list[Awaited]]:
+    """Claims in progress with their next step, and the originals asked for lately (one query)."""
+
+    claims = (
+        claim_list(actor=actor)
+        .filter(Q(status=ClaimStatus.IN_PROGRESS) | Q(originals_requested_at__gte=since))
+        .order_by("-submitted_at", "-pk")[: HOME_CLAIMS * 2]
+    )
+    in_progress, awaited = [], []
+    for claim in claims:
+        originals = claim.originals_requested_at is not None and claim.originals_requested_at >= since
+        url = reverse("claims:detail", args=[claim.public_id])
+        if originals:
+            awaited.append(
+                Awaited(
+                    "originals",
+                    gettext("Send us the originals of claim %(reference)s: %(note)s")
+                    % {"reference": claim.reference, "note": claim.originals_note},
+                    url,
+                )
+            )
+        if claim.status == ClaimStatus.IN_PROGRESS and len(in_progress) < HOME_CLAIMS:
+            step = (
+                gettext("We asked for the originals: the claim is decided once we receive them.")
+                if originals
+                else gettext("Our claims team is checking your documents; you get an email once it is decided.")
+            )
+            in_progress.append(
+                ClaimInProgress(
+                    claim.public_id,
+                    claim.reference,
+                    claim.beneficiary.full_name,
+                    claim.submitted_at,
+                    claim.total_claimed,
+                    step,
+                )
+            )
+    return in_progress, awaited
+
+
+def _refusals_and_ceilings(actor: Profile, since: datetime) -> tuple[list[Awaited], list[Ceiling]]:
+    """Items refused for a missing or illegible document lately, and the period ceilings running out (one query over
+    the last decided items, so its cost does not grow with the member's history)."""
+
+    items = (
+        CareItem.objects.filter(
+            claim__in=claim_list(actor=actor).filter(status__in=DECIDED).values("pk"),
+            decision__in=(ItemDecision.ACCEPTED, ItemDecision.REFUSED),
+        )
+        .select_related("claim__beneficiary", "category")
+        .order_by("-claim__decided_at", "-care_date", "-pk")[:40]
+    )
+    awaited, ceilings, seen = [], [], set()
+    new_claim = reverse("claims:new")
+    for item in items:
+        if item.decision == ItemDecision.REFUSED:
+            if item.refusal_reason in DOCUMENT_REFUSALS and item.claim.decided_at and item.claim.decided_at >= since:
+                awaited.append(
+                    Awaited(
+                        "document",
+                        gettext(
+                            "%(category)s of %(date)s (claim %(reference)s) was refused: %(reason)s. Send it again "
+                            "with the right document in a new claim."
+                        )
+                        % {
+                            "category": item.category.name,
+                            "date": date_format(item.care_date, "SHORT_DATE_FORMAT"),
+                            "reference": item.claim.reference,
+                            "reason": item.get_refusal_reason_display(),
+                        },
+                        new_claim,
+                    )
+                )
+            continue
+        key = (item.claim.beneficiary_id, item.category_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        step = next((s for s in (item.explanation or {}).get("steps", []) if s.get("code") == "period_ceiling"), None)
+        if step is None:
+            continue
+        params = step.get("params") or {}
+        ceiling = Decimal(params.get("ceiling", "0"))
+        left = max(Decimal("0.00"), Decimal(params.get("cap", "0")) - (item.reimbursed_amount or Decimal("0.00")))
+        if ceiling > 0 and left < ceiling * CEILING_WARNING:
+            ceilings.append(
+                Ceiling(
+                    item.claim.beneficiary.full_name,
+                    item.category.name,
+                    ceiling,
+                    left,
+                    int(params.get("years", 1) or 1),
+                )
+            )
+    return awaited, ceilings
+
+
+def _contributions(totals: dict) -> Contributions:
+    return Contributions(**{**totals, "overdue": _cents(totals["overdue"]), "upcoming": _cents(totals["upcoming"])})
+
+
+def home_summary(profile: Profile) -> HomeSummary:
+    """What the member's home shows, for the page and the API alike: five queries, whatever the history's size."""
+
+    since = recent_since()
+    in_progress, originals = _claims_and_originals(profile, since)
+    refusals, ceilings = _refusals_and_ceilings(profile, since)
+    totals = standing(call_list(actor=profile), today=paris_today())
+    return HomeSummary(
+        reimbursements=recent_reimbursements(actor=profile),
+        claims_in_progress=in_progress,
+        awaited=overdue_awaited(totals) + originals + refusals + awaited_requests(actor=profile, limit=HOME_CLAIMS),
+        contributions=_contributions(totals),
+        ceilings=ceilings,
+    )

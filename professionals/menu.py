@@ -4,8 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ProfileKind
 from backoffice.queues import Queue
-from core.menu import Entry
-from professionals.selectors import INVOICE_ROLES, MESSAGE_ROLES, open_message_count, pending_invoice_count
+from core.menu import Entry, Home
+from professionals.selectors import (
+    INVOICE_ROLES,
+    MESSAGE_ROLES,
+    home_summary,
+    open_message_count,
+    pending_invoice_count,
+)
 
 PROFESSIONAL = (ProfileKind.PROFESSIONAL,)
 
@@ -58,3 +64,5 @@ BACKOFFICE_QUEUES = [
     Queue(_("Payments to professionals"), "professionals_backoffice:payments", INVOICE_ROLES),
     Queue(_("Messages from professionals"), "professionals_backoffice:messages", MESSAGE_ROLES, open_message_count),
 ]
+
+HOMES = [Home(PROFESSIONAL, "space_home.html", home_summary)]

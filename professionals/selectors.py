@@ -17,7 +17,10 @@ from uuid import UUID
 
 from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.models import Profile
@@ -26,6 +29,8 @@ from benefits.selectors import Card, CardDomain, card_for
 from contracts.choices import AffiliationRole
 from contracts.models import Affiliation, Contract
 from contracts.pdf import GuaranteeRow, guarantee_rows
+from core.home import Awaited, Figure, SpaceHome, recent_since
+from core.money import euros
 from people.models import Person
 from professionals import geo
 from professionals.choices import PAYABLE, InvoiceStatus, MessageStatus
@@ -351,3 +356,40 @@ def network_search(*, latitude: float, longitude: float, radius_km: int, special
 
 def _coordinate(value: float) -> Decimal:
     return Decimal(f"{value:.5f}")
+
+
+def home_summary(profile: Profile) -> SpaceHome:
+    """What a professional's home puts first (four queries): invoices we rejected and messages we answered lately,
+    then the invoices being checked and those accepted but not paid yet."""
+    since = recent_since()
+    invoices = invoice_list(actor=profile)
+    awaited = [
+        Awaited(
+            "invoice",
+            gettext("Invoice %(number)s of %(date)s was rejected: %(reason)s.")
+            % {
+                "number": invoice.number,
+                "date": date_format(invoice.care_date, "SHORT_DATE_FORMAT"),
+                "reason": invoice.get_rejection_reason_display(),
+            },
+            reverse("professionals:invoice", args=[invoice.public_id]),
+        )
+        for invoice in invoices.filter(status=InvoiceStatus.REJECTED, decided_at__gte=since)[:5]
+    ]
+    answered = message_list(actor=profile).filter(status=MessageStatus.ANSWERED, last_activity_at__gte=since)
+    awaited += [
+        Awaited(
+            "message",
+            gettext("We answered your message “%(subject)s”.") % {"subject": message.subject},
+            reverse("professionals:message", args=[message.public_id]),
+        )
+        for message in answered[:5]
+    ]
+    checking = invoice_totals(invoices.filter(status=InvoiceStatus.RECEIVED))
+    to_pay = invoice_totals(invoices.filter(status__in=(InvoiceStatus.ACCEPTED, InvoiceStatus.PARTIALLY_ACCEPTED)))
+    url = reverse("professionals:invoices")
+    figures = [
+        Figure(gettext("Invoices being checked"), f"{checking.count} · {euros(checking.claimed)}", url),
+        Figure(gettext("Accepted, payment on its way"), f"{to_pay.count} · {euros(to_pay.accepted)}", url),
+    ]
+    return SpaceHome(awaited=awaited, figures=figures)

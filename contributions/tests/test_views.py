@@ -16,11 +16,12 @@ from django.utils.translation import gettext
 from audit.models import AuditEvent
 from contributions import services
 from contributions.choices import CallStatus, PaymentSource
-from contributions.models import ReceivedPayment
+from contributions.models import ContributionCall, ReceivedPayment
 from contributions.services import Quarter
 from contributions.tests.conftest import log_in
 from contributions.tests.helpers import pay_in_full, pdf_text
 from contributions.tests.objects import make_call
+from documents.pdf import paris_today
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,11 @@ def test_the_member_sees_their_calls_only(family, other_family):
     assert "295.20" in page.text
     client = log_in(family.user)
     assert client.get(reverse("contributions:detail", args=[theirs.public_id])).status_code == 404
+    detail = client.get(reverse("contributions:detail", args=[mine.public_id]))
+    assert "Pay 295.20 EUR by card" not in detail.text  # the family's contract is paid by direct debit
+    assert "Taken by direct debit from your account on" in detail.text
+    family.contract.payment_method = "transfer"
+    family.contract.save(update_fields=["payment_method"])
     detail = client.get(reverse("contributions:detail", args=[mine.public_id]))
     assert "Pay 295.20 EUR by card" in detail.text
     assert "Anne DURAND (subscriber, 46 in 2026)" in detail.text
@@ -189,3 +195,27 @@ def test_the_export_is_worded_in_the_accounts_language_whatever_the_pages(family
     with translation.override(page):
         other = [gettext("All contracts"), gettext("Calls for contributions")]
     assert all(word in text for word in own) and not any(word in text for word in other), text
+
+
+def test_overdue_and_coming_calls_are_apart_and_only_overdue_is_to_pay_now(family):
+    family.contract.payment_method = "transfer"
+    family.contract.save(update_fields=["payment_method"])
+    today = paris_today()
+    late, coming = make_call(family.contract), make_call(family.contract)
+    ContributionCall.objects.filter(pk=late.pk).update(due_date=today - timedelta(days=40))
+    ContributionCall.objects.filter(pk=coming.pk).update(due_date=today + timedelta(days=20))
+    page = log_in(family.user).get(reverse("contributions:list")).text
+    assert "Overdue, to pay now: <strong>€123.45</strong>" in page
+    assert "Coming, not due yet: €123.45" in page
+    overdue, upcoming = page.split('id="overdue"')[1].split('id="upcoming"')
+    assert late.receipt_number in overdue and coming.receipt_number not in overdue
+    assert coming.receipt_number in upcoming.split('id="all-calls"')[0]
+    assert 'data-label="Status"' in page
+
+
+def test_a_direct_debit_call_shows_its_debit_date_and_no_card_payment(family):
+    call = make_call(family.contract)
+    ContributionCall.objects.filter(pk=call.pk).update(due_date=paris_today() + timedelta(days=20))
+    page = log_in(family.user).get(reverse("contributions:list")).text
+    assert "Direct debit on" in page
+    assert ">Pay</a>" not in page

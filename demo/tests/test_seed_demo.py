@@ -221,3 +221,21 @@ def test_seed_scale_after_the_demo_uses_its_own_numbers(demo):
     )
     assert scale_numbers.count() >= 40 and not demo_numbers & set(scale_numbers)
     assert AuditEvent.objects.filter(action="demo.scale_seeded").count() == 1
+
+
+def test_the_demo_members_home_tells_what_is_happening(demo):
+    """Issue 14: the demo member (holder 0) sees a reimbursement with a left to pay, a refused item waiting for a
+    document, a claim in review, a ceiling used up and an overdue call."""
+    from accounts.choices import ProfileKind
+    from accounts.models import Profile
+    from demo.members import holder_number
+    from members.selectors import home_summary
+
+    profile = Profile.objects.get(kind=ProfileKind.MEMBER, person__membership_number=holder_number(0))
+    summary = home_summary(profile)
+    assert [r.reference for r in summary.reimbursements] == ["CLM-DEMO-000003", "CLM-DEMO-000002", "CLM-DEMO-000001"]
+    assert any(r.left_to_pay > 0 for r in summary.reimbursements)
+    assert {item.kind for item in summary.awaited} >= {"document"}
+    assert summary.contributions.overdue_count >= 1
+    assert [c.reference for c in summary.claims_in_progress] == ["CLM-DEMO-000004"]
+    assert summary.ceilings and summary.ceilings[0].left == 0

@@ -314,11 +314,11 @@ def test_claim_partly_validated_then_paid(open_page, tmp_path):
     assert amounts == ["12.50", "35.00", "0.00"]  # 200 % of a 25.00 base less 17.50 paid; flat 35; refused
     cares = page.locator("article")
     expect(cares.nth(0)).to_contain_text("Accepted")
-    expect(cares.nth(0)).to_contain_text("Reimbursed: 12.50 EUR")
-    expect(cares.nth(1)).to_contain_text("Reimbursed: 35.00 EUR")
+    expect(cares.nth(0)).to_contain_text("We paid€12.50")  # spent / compulsory scheme / we paid / left to pay
+    expect(cares.nth(1)).to_contain_text("We paid€35.00")
     expect(cares.nth(2)).to_contain_text("Refused — Supporting documents missing")
     expect(cares.nth(2)).to_contain_text("The prescription is missing.")
-    expect(page.get_by_text("Total reimbursed: 47.50 EUR")).to_be_visible()
+    expect(page.get_by_text("Total reimbursed: €47.50")).to_be_visible()
     reference = re.search(r"CLM-\d{4}-\d+", page.get_by_role("heading", level=1).inner_text()).group(0)
 
     staff_page.goto("/backoffice/payments/")

@@ -105,7 +105,7 @@ def test_the_demo_professional_checks_rights_and_follows_its_invoices(open_page)
     expect(page.get_by_text("Reason: The patient is not covered by this card")).to_be_visible()
     screenshot(page, "journey-professional-invoice-rejected")
 
-    page.get_by_role("link", name="My third-party-payment invoices").click()
+    page.get_by_role("link", name="My third-party-payment invoices").first.click()  # menu, breadcrumb or back link
     payment = ProfessionalPayment.objects.order_by("-paid_on").first()
     page.get_by_role("link", name=payment.reference).first.click()
     expect(page.get_by_role("heading", name=f"Payment {payment.reference}")).to_be_visible()
