@@ -22,7 +22,8 @@ def _isolated_files(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _migrated_rows(request):
-    if request.node.get_closest_marker("django_db") is None:
+    uses_database = {"db", "transactional_db"} & set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not uses_database:
         return
     request.getfixturevalue("_django_db_helper")
     from importlib import import_module

@@ -30,10 +30,13 @@ def queue_filters(params: QueryDict) -> tuple[QueueFilterForm, selectors.QueueFi
     )
 
 
-def _item_form(item, data=None) -> ItemAssessForm:
-    from ledger.tariffs import item_tariff  # issue 13: BR and compulsory share from the base tariffs
+def _tariffs(items) -> dict:
+    from ledger.tariffs import items_tariffs  # issue 13: BR and compulsory share from the base tariffs
 
-    tariff = item_tariff(item)
+    return items_tariffs(items)
+
+
+def _item_form(item, data=None, *, tariff=None) -> ItemAssessForm:
     initial = {
         "base_amount": item.base_amount if item.base_amount is not None else (tariff and tariff[1]),
         "compulsory_paid": item.compulsory_paid if item.compulsory_paid is not None else (tariff and tariff[2]),
@@ -46,7 +49,9 @@ def _item_form(item, data=None) -> ItemAssessForm:
 
 def assessment_forms(claim, post: QueryDict) -> tuple[dict, dict[int, dict] | None]:
     """The posted assessment of every item: (forms, {item pk: fields}) or (forms, None) when one is invalid."""
-    forms = {item.pk: _item_form(item, post) for item in claim.items.all()}
+    items = list(claim.items.all())
+    tariffs = _tariffs(items)
+    forms = {item.pk: _item_form(item, post, tariff=tariffs[item.pk]) for item in items}
     if not all(form.is_valid() for form in forms.values()):
         return {"items": forms}, None
     return {"items": forms}, {pk: form.cleaned_data for pk, form in forms.items()}
@@ -56,6 +61,7 @@ def review_context(claim, forms: dict | None = None) -> dict:
     forms = forms or {}
     item_forms = forms.get("items", {})
     items = list(claim.items.all())
+    tariffs = _tariffs(items) if len(item_forms) < len(items) else {}
     in_progress = claim.status == ClaimStatus.IN_PROGRESS
     preview = services.compute(claim, items) if in_progress else {}
     duplicates = selectors.duplicates_of(claim) if claim.has_duplicates else {}
@@ -65,7 +71,7 @@ def review_context(claim, forms: dict | None = None) -> dict:
         rows.append(
             {
                 "item": item,
-                "form": item_forms.get(item.pk) or _item_form(item),
+                "form": item_forms.get(item.pk) or _item_form(item, tariff=tariffs.get(item.pk)),
                 "explanation": explain(explanation),
                 "amount": (explanation or {}).get("amount"),
                 "duplicates": duplicates.get(str(item.public_id), []),

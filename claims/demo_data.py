@@ -124,4 +124,8 @@ def build(ctx) -> None:
         for item in built:
             item.claim = claim
         CareItem.objects.bulk_create(built)
+        if status != ClaimStatus.IN_PROGRESS:  # decided: its paid items count in the ceilings, as a decision writes
+            from ledger.services import record_claim  # ledger builds on claims
+
+            record_claim(actor=None, claim=claim, items=built)
         ctx.stats["claims"] += 1

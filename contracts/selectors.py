@@ -109,6 +109,25 @@ def next_guarantee_change(product_id: int, after: date) -> date | None:
     )
 
 
+def category_tariffs(category_ids) -> dict[int, list]:
+    """Every version of the default tariff of each category, oldest first (one query for a whole claim)."""
+    from contracts.models import BaseTariff
+
+    found: dict[int, list] = {}
+    rows = BaseTariff.objects.filter(category_id__in=set(category_ids), is_category_default=True).order_by("valid_from")
+    for tariff in rows:
+        found.setdefault(tariff.category_id, []).append(tariff)
+    return found
+
+
+def tariff_in_force(tariffs, on: date):
+    """The version among ``tariffs`` in force on ``on`` (None if none)."""
+    for tariff in tariffs:
+        if tariff.valid_from <= on and (tariff.valid_to is None or on <= tariff.valid_to):
+            return tariff
+    return None
+
+
 def tariff_on(*, on: date, act_code: str = "", category_id: int | None = None):
     """The base tariff in force on ``on`` for the act code, else the category's default act (None if none)."""
     from contracts.models import BaseTariff

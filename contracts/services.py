@@ -35,7 +35,7 @@ from contracts.models import (
     Product,
     ZoneCountry,
 )
-from core.validation import field_error, validate_row
+from core.validation import constraint_errors, field_error, validate_row
 from people.models import Agent, Company, Person
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ def _upsert(model: type[models.Model], existing: dict, key: Any, values: dict[st
     for field, value in values.items():
         setattr(row, field, value)
     validate_row(row)
-    row.save()
+    with constraint_errors(row):
+        row.save()
     existing[key] = row
     changes[f"{model._meta.model_name}_{status}"] += 1
     return row
@@ -254,7 +255,8 @@ def contract_create(
         is_confidential=is_confidential,
     )
     validate_row(contract)
-    contract.save()
+    with constraint_errors(contract):
+        contract.save()
     data = {"number": number, "kind": kind, "product": product.code, "effective_date": effective_date.isoformat()}
     record(actor=actor, action="contract.created", target=contract, data=data)
     return contract
@@ -308,7 +310,8 @@ def contract_option_add(
     )
     option.end_date = end_date
     validate_row(option)
-    option.save()
+    with constraint_errors(option):
+        option.save()
     data = {"contract": contract.number, "code": code, "effective_date": effective_date.isoformat()}
     record(actor=actor, action="contract_option.added", target=option, data=data)
     return option
@@ -360,7 +363,8 @@ def _check_subscriber(contract: Contract, person: Person) -> None:
 
 def _affiliation_save(actor: User | None, affiliation: Affiliation) -> Affiliation:
     validate_row(affiliation)
-    affiliation.save()
+    with constraint_errors(affiliation):
+        affiliation.save()
     data = {
         "contract": affiliation.contract.number,
         "role": affiliation.role,
@@ -485,7 +489,8 @@ def mandate_grant(
         raise field_error("start_date", _("This contract is already under a mandate over this period."), code="overlap")
     mandate = Mandate(agent=agent, contract=contract, start_date=start_date, end_date=end_date)
     validate_row(mandate)
-    mandate.save()
+    with constraint_errors(mandate):
+        mandate.save()
     data = {"agent": agent.membership_number, "contract": contract.number, "start_date": start_date.isoformat()}
     record(actor=actor, action="mandate.granted", target=mandate, data=data)
     return mandate
@@ -537,7 +542,8 @@ def guarantee_line_change(*, actor: User | None, product: Product, category: Car
         validate_row(current)
         current.save(update_fields=["valid_to", "updated_at"])
     validate_row(version)
-    version.save()
+    with constraint_errors(version):
+        version.save()
     data = {"product": product.code, "category": category.code, "valid_from": str(valid_from)}
     data.update({field: str(values.get(field)) for field in GUARANTEE_TERMS})
     record(actor=actor, action="guarantee_line.versioned", target=version, data=data, profile="staff")

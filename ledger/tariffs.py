@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from contracts.selectors import tariff_on
+from contracts.selectors import category_tariffs, tariff_in_force, tariff_on
 
 
 def shares(*, act_code: str, category_id: int | None, on, expense: Decimal):
@@ -17,6 +17,13 @@ def shares(*, act_code: str, category_id: int | None, on, expense: Decimal):
     return tariff, base, share
 
 
-def item_tariff(item):
-    """The tariff's values for a claim's care item (the category's default act)."""
-    return shares(act_code="", category_id=item.category_id, on=item.care_date, expense=item.amount_eur)
+def items_tariffs(items) -> dict[int, tuple | None]:
+    """The tariff values of each care item of a claim (its category's default act on its care date): item pk →
+    (tariff, base, compulsory share) or None, in one query for the whole claim."""
+    items = list(items)
+    by_category = category_tariffs(item.category_id for item in items)
+    found = {}
+    for item in items:
+        tariff = tariff_in_force(by_category.get(item.category_id, ()), item.care_date)
+        found[item.pk] = None if tariff is None else (tariff, *tariff.shares(item.amount_eur))
+    return found

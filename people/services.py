@@ -22,7 +22,7 @@ from schwifty.exceptions import SchwiftyException
 from audit.services import record
 from core.addresses import PostalAddress
 from core.identifiers import normalise_iban, validate_nir
-from core.validation import check_format, field_error, validate_row
+from core.validation import check_format, constraint_errors, field_error, validate_row
 from people.choices import Sex
 from people.models import Agent, BankAccount, Company, Person, ReferenceSalary
 from people.selectors import current_bank_account
@@ -124,7 +124,8 @@ def person_create(
     )
     (address or Address()).apply_to(person)
     validate_row(person)
-    person.save()
+    with constraint_errors(person):
+        person.save()
     record(actor=actor, action="person.created", target=person, data={"membership_number": membership_number})
     return person
 
@@ -150,7 +151,8 @@ def company_create(
     company = Company(membership_number=membership_number, name=name, siret=_compact(siret), email=email, phone=phone)
     (address or Address()).apply_to(company)
     validate_row(company)
-    company.save()
+    with constraint_errors(company):
+        company.save()
     record(actor=actor, action="company.created", target=company, data={"membership_number": membership_number})
     return company
 
@@ -186,7 +188,8 @@ def agent_create(
     )
     (address or Address()).apply_to(agent)
     validate_row(agent)
-    agent.save()
+    with constraint_errors(agent):
+        agent.save()
     record(actor=actor, action="agent.created", target=agent, data={"membership_number": membership_number})
     return agent
 
@@ -254,7 +257,8 @@ def membership_number_assign(*, actor: User | None, person: Person, number: str)
     """Give a person known without one (a former dependant who becomes an employee) a membership number."""
     person.membership_number = number
     validate_row(person)
-    person.save(update_fields=["membership_number", "updated_at"])
+    with constraint_errors(person):
+        person.save(update_fields=["membership_number", "updated_at"])
     record(actor=actor, action="person.membership_number_assigned", target=person, data={"number": number})
     return person
 
@@ -275,7 +279,8 @@ def reference_salary_set(
     created = salary.pk is None
     salary.amount, salary.currency = amount, currency
     validate_row(salary)
-    salary.save()
+    with constraint_errors(salary):
+        salary.save()
     data = {"effective_date": effective_date.isoformat(), "corrected": not created}
     record(actor=actor, action="reference_salary.set", target=salary, data=data)
     return salary

@@ -154,7 +154,7 @@ def test_check_constraints_evaluated_in_python_agree_with_the_database(row):
                 database_violated = False
             except ValidationError:
                 database_violated = True
-            assert _check_violated(constraint, model_class, row, "default") == database_violated, constraint.name
+            assert _check_violated(constraint, model_class, row) == database_violated, constraint.name
 
 
 def test_company_create():
