@@ -16,6 +16,7 @@ from claims.explanations import explain
 from claims.forms import DocumentsForm, SubmitForm
 from claims.services.drafts import draft_items
 from claims.services.submission import ClaimRefused
+from documents.downloads import protect
 
 
 def no_beneficiary() -> Problem:
@@ -129,14 +130,5 @@ def download_name(document) -> str:
 
 def file_response(document, *, inline: bool) -> FileResponse:
     """A stored document, decrypted as it streams; images may show inline (staff), the rest downloads."""
-    as_attachment = not (inline and document.is_image)
-    response = FileResponse(
-        default_storage.open(document.stored_name),
-        as_attachment=as_attachment,
-        filename=download_name(document),
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    response = FileResponse(default_storage.open(document.stored_name), content_type=document.content_type)
+    return protect(response, filename=download_name(document), inline=inline and document.is_image)

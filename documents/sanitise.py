@@ -21,15 +21,17 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
 import pikepdf
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from documents import antivirus
 
@@ -42,6 +44,7 @@ MAX_PIXELS = 60_000_000  # a 60-megapixel phone photo at most; larger is a decom
 JPEG_QUALITY = 85
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _CHUNK = 64 * 1024
+_DECODING = threading.Lock()
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", HEIC: "HEIF"}
 
 try:  # pillow-heif is in the lock; without it HEIC photos are refused, never stored as sent
@@ -278,7 +281,24 @@ def flatten(image: Image.Image) -> Image.Image:
     return image if image.mode in ("RGB", "L") else image.convert("RGB")
 
 
+@contextmanager
+def _strict_decoding():
+    """Truncated pictures raise while decoding here: WeasyPrint turns Pillow's ``LOAD_TRUNCATED_IMAGES`` on for the
+    whole process when it is imported, which would let a cut photo through as a half-grey picture."""
+    with _DECODING:
+        previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _reencode_image(result: Sanitised, *, max_side, jpeg_only, inspect, limit) -> None:
+    with _strict_decoding():
+        _decode_and_reencode(result, max_side=max_side, jpeg_only=jpeg_only, inspect=inspect, limit=limit)
+
+
+def _decode_and_reencode(result: Sanitised, *, max_side, jpeg_only, inspect, limit) -> None:
     name = result.original_name
     if result.detected_type == HEIC and not HEIF_AVAILABLE:  # pragma: no cover - pillow-heif is in the lock
         raise _unreadable_picture(name)
@@ -414,14 +434,19 @@ def _strip_active_content(pdf) -> None:
         page_object.Annots = kept
 
 
-def _is_active(obj) -> bool:
+def _is_active(obj, depth: int = 0) -> bool:
+    """Whether an object, or any direct object inside it, can carry active content (indirect objects are visited
+    on their own: the caller walks every object of the file)."""
+    if depth > 64:
+        return True  # nesting no real document needs
     if isinstance(obj, pikepdf.Stream):
         obj = obj.stream_dict
+    if isinstance(obj, pikepdf.Array):
+        return any(_is_active(item, depth + 1) for item in obj if not getattr(item, "is_indirect", False))
     if not isinstance(obj, pikepdf.Dictionary):
         return False
-    keys = set(obj.keys())
-    if keys.intersection(_ACTIVE_KEYS):
+    if set(obj.keys()).intersection(_ACTIVE_KEYS):
         return True
-    if str(obj.get("/S", "")) in _ACTIVE_ACTIONS:
+    if str(obj.get("/S", "")) in _ACTIVE_ACTIONS or str(obj.get("/Type", "")) in _ACTIVE_TYPES:
         return True
-    return str(obj.get("/Type", "")) in _ACTIVE_TYPES
+    return any(_is_active(value, depth + 1) for value in obj.values() if not getattr(value, "is_indirect", False))
