@@ -14,6 +14,7 @@ def is_download(response) -> bool:
 
 
 def assert_protected(response, *, inline_allowed: bool = False) -> None:
+    assert response.status_code == 200, response.status_code
     disposition = response.get("Content-Disposition", "")
     kind = response.get("Content-Type", "")
     assert disposition.startswith("attachment") or (

@@ -11,21 +11,24 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from claims.models import CareDocument
 from core.testing.documents import pdf_bytes
 from demarches.models import RequestAttachment
 from professionals.models import ContactMessage
 from tests.security.downloads import assert_protected, is_download
-from tests.security.hostile import jpeg_with_metadata
-from tests.security.upload_paths import ClaimsPath, ProfessionalMessagePath, RequestsPath, _client
+from tests.security.upload_paths import ProfessionalMessagePath, RequestsPath, _client
 
 pytestmark = pytest.mark.django_db
 
 
 def _staff(role):
-    from accounts.tests import factories as f
+    from django.test import Client
 
-    return _client(f.staff(role).user)
+    from accounts.tests import factories as f
+    from twofactor.tests.helpers import login_verified
+
+    client = Client()
+    login_verified(client, f.staff(role).user)
+    return client
 
 
 def test_company_csv_downloads_are_protected():
@@ -52,19 +55,6 @@ def test_a_request_document_downloads_protected_for_the_member_and_staff():
         reverse("demarches_backoffice:attachment", args=[request.public_id, attachment.public_id])
     )
     assert_protected(staff)
-
-
-def test_a_claim_picture_downloads_protected_and_previews_sandboxed_for_staff():
-    from accounts.choices import StaffRole
-
-    path = ClaimsPath()
-    path.setup()
-    path.send("photo.jpg", jpeg_with_metadata())
-    document = CareDocument.objects.get()
-    assert_protected(path.client.get(reverse("claims:document", args=[document.public_id])))
-    preview = _staff(StaffRole.CLAIMS).get(reverse("claims_backoffice:document", args=[document.public_id]))
-    assert preview["Content-Disposition"].startswith("inline")
-    assert_protected(preview, inline_allowed=True)
 
 
 def test_a_message_attachment_downloads_protected_for_the_professional_and_staff():

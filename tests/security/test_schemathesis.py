@@ -15,7 +15,9 @@ from http.cookies import SimpleCookie
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
@@ -47,8 +49,21 @@ def _credentials(session) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    """Every profile logged in, built once; rolled back when the module ends (each test runs in a savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         yield world_builder.build()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes the database connection at the end of each request; Django's test client stops
+    that, and so must this in-process run (the test's transaction lives on that connection)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _run(operation, headers: dict[str, str], findings: list[str], counted: list[int]) -> None:
