@@ -71,6 +71,9 @@ def _language(language: str) -> str:
 def _registration_store(
     *, actor, submission: Submission, ip: str | None, language: str, within_limits: bool
 ) -> RegistrationRequest | None:
+    # One password hash for every submission, whatever the match: the slowest step costs a known number what it
+    # costs an unknown one (no enumeration by timing; issue 16). Kept only where a login may come of it.
+    password_hash = make_password(submission.password or secrets.token_urlsafe(16))
     found = match(submission)
     if found.state in {MatchState.MATCHED, MatchState.BY_POST} and _locked_has_account(submission.kind, found.record):
         found = Match(MatchState.HAS_ACCOUNT, found.record)  # a concurrent registration won
@@ -96,14 +99,14 @@ def _registration_store(
     )
     if found.record is not None:
         setattr(registration, TARGET_FIELD[submission.kind], found.record)
-    if found.state not in {MatchState.MATCHED, MatchState.BY_POST} and submission.password:
-        registration.password_hash = make_password(submission.password)
+    if found.state != MatchState.BY_POST and submission.password:
+        registration.password_hash = password_hash  # the letter's holder chooses a password on activation
     registration.full_clean()
     registration.save()
     data = {"kind": submission.kind, "match": found.state, "opt_in": submission.commercial_opt_in}
     record(actor=actor, action="registration.submitted", target=registration, data=data)
     if found.state == MatchState.MATCHED:
-        _validate(actor=None, registration=registration, target=found.record, password=submission.password)
+        _validate(actor=None, registration=registration, target=found.record)
     elif found.state == MatchState.BY_POST:
         _letter_queue(registration=registration, target=found.record)
     if found.state in {MatchState.BY_POST, MatchState.HAS_ACCOUNT}:
