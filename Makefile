@@ -48,7 +48,7 @@ worker: setup
 check-deploy: setup
 	DJANGO_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
-	ALLOWED_HOSTS=portal.example.fr PORTAL_URL=https://portal.example.fr REDIS_URL=redis://127.0.0.1:6379/0 \
+	ALLOWED_HOSTS=portal.example.fr PORTAL_URL=https://portal.example.fr REDIS_URL=redis://127.0.0.1:6379/0 ANTIVIRUS=none \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/deploycheck.sqlite3 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -29,6 +29,7 @@ from backoffice.forms import (
 )
 from backoffice.permissions import ACCOUNT_ROLES, may_manage_staff
 from backoffice.queues import queues_for
+from documents.downloads import protect
 from registration import selectors as registration_selectors
 from registration import services as registration_services
 from registration.choices import LetterStatus, RegistrationStatus
@@ -151,7 +152,7 @@ def letter_pdf(request: HttpRequest, public_id) -> HttpResponse:
         raise Http404  # the code is wiped once used or cancelled; a posted letter is not printed twice
     personal_data_viewed(actor=request.user, reason="letter_print", target=letter)
     response = HttpResponse(letter_pdf_render(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="activation-letter-{str(letter.public_id)[:8]}.pdf"'
+    protect(response, filename=f"activation-letter-{str(letter.public_id)[:8]}.pdf")
     return response
 
 

@@ -19,7 +19,6 @@ DEFAULTS = {
     "CLAIM_MIN_IMAGE_SHORT_SIDE": 800,  # below: "too small" warning
     "CLAIM_BLUR_THRESHOLD": 100.0,  # edge-variance score below which a picture is "blurred" (see tests)
     "CLAIM_RATE_MAX_GAP_DAYS": 10,  # the last published rate may be this old (weekends, holidays)
-    "CLAIM_UPLOAD_SCANNER": "",  # dotted path of a callable(path) raising ValueError on malware (ClamAV hook)
 }
 
 

@@ -19,6 +19,7 @@ from claims.forms import DocumentsForm, SubmitForm
 from claims.services.drafts import draft_items
 from claims.services.submission import ClaimRefused
 from core.money import euros
+from documents.downloads import protect
 
 
 def no_beneficiary() -> Problem:
@@ -133,19 +134,8 @@ def download_name(document) -> str:
 
 def file_response(document, *, inline: bool) -> FileResponse:
     """A stored document, decrypted as it streams; images may show inline (staff), the rest downloads."""
-    as_attachment = not (inline and document.is_image)
-    response = FileResponse(
-        default_storage.open(document.stored_name),
-        as_attachment=as_attachment,
-        filename=download_name(document),
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
-
-
+    response = FileResponse(default_storage.open(document.stored_name), content_type=document.content_type)
+    return protect(response, filename=download_name(document), inline=inline and document.is_image)
 def money_split(item) -> dict | None:
     """A decided, accepted item in euros: spent, compulsory scheme, we paid, left to pay, and in plain words what
     limited it (a ceiling per act or per period) and how much of the period's ceiling is left."""

@@ -22,6 +22,7 @@ from django_countries import countries
 
 from companies.affiliations import NewEmployee, employee_affiliate
 from contracts.models import Contract
+from documents import sanitise
 from people.choices import Sex
 from people.services import nir_clean
 from people.validators import validate_person_name
@@ -86,6 +87,13 @@ def _decode(content: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise ValidationError(_("The file could not be read: save it as CSV (UTF-8)."), code="encoding")
+
+
+def _screen(content: bytes) -> None:
+    """The virus scan (``documents.sanitise``: malware refused, a silent scanner refuses too) and text only."""
+    sanitise.scan_bytes(content, "CSV")
+    if b"\x00" in content:
+        raise ValidationError(_("The file is not a CSV text file: save it as CSV (UTF-8)."), code="binary")
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -232,6 +240,7 @@ def check(*, actor, content: bytes, contracts: dict[str, Contract]) -> Report:
         report.problems.append(Problem(0, "", str(_("The file is larger than 512 KB: split it."))))
         return report
     try:
+        _screen(content)
         rows = _rows(_decode(content))
     except ValidationError as error:
         report.problems.extend(_problems_of(1, error))

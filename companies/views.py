@@ -44,6 +44,7 @@ from core.exports import csv_response
 from demarches import kinds
 from demarches import services as demarches_services
 from demarches.forms import SubmissionForm, add_service_errors
+from documents.downloads import protect
 from members.forms import add_errors
 
 SPACE = (ProfileKind.COMPANY, ProfileKind.AGENT)
@@ -388,7 +389,7 @@ def _bulk_confirm(request: HttpRequest) -> HttpResponse:
 @require_GET
 def employee_import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\ufeff" + bulk.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="affiliations-model.csv"'
+    protect(response, filename="affiliations-model.csv")
     return response
 
 

@@ -23,6 +23,7 @@ from accounts.decorators import profile_required
 from content import selectors, services
 from content.choices import Feature
 from content.forms import ContactForm, FaqSearchForm, add_service_errors
+from documents.downloads import protect
 
 FAQ_PAGE_SIZE = 10
 CONTACT_PROFILES = (ProfileKind.MEMBER, ProfileKind.COMPANY, ProfileKind.AGENT)
@@ -110,12 +111,5 @@ def library_file(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def library_response(document) -> FileResponse:
     """The stored PDF, decrypted on the fly, as a private attachment named after its title."""
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{slugify(document.title) or 'document'}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+    return protect(response, filename=f"{slugify(document.title) or 'document'}.pdf")

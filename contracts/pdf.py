@@ -15,12 +15,12 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils import formats, translation
-from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from contracts.choices import AffiliationRole, CompulsorySchemeMode, GuaranteeBasis, ProductLine
 from contracts.models import Affiliation, Contract, GuaranteeLine, Product
+from documents.downloads import protect
 from documents.pdf import paris_today, render_pdf
 
 CERTIFICATE_TEMPLATE = "contracts/pdf/certificate.html"
@@ -221,8 +221,4 @@ def document_filename(title: str, number: str, language: str) -> str:
 
 def attachment_response(content: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
     """A private download: saved, never shown inline, never sniffed, never kept by a shared cache."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protect(HttpResponse(content, content_type=content_type), filename=filename)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
-from django.utils.http import content_disposition_header
+
+from documents.downloads import protect
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -45,7 +46,7 @@ def csv_response(
     lines = (csv_line(writer, row) for row in rows)
     content = (part for chunk in (("\ufeff", csv_line(writer, header)), lines) for part in chunk)
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    protect(response, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 
 from demarches.models import RequestAttachment
+from documents.downloads import protect
 
 
 def attachment_response(attachment: RequestAttachment) -> FileResponse:
@@ -20,8 +21,4 @@ def stored_file_response(name: str, *, filename: str, content_type: str) -> File
         stored = default_storage.open(name)
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(stored, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return protect(FileResponse(stored, content_type=content_type), filename=filename)

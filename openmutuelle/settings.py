@@ -383,6 +383,17 @@ AUDIT_ANCHOR_INTERVAL = env_int("AUDIT_ANCHOR_INTERVAL", 60)
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
     raise ConfigError("HEALTHZ_TOKEN must be at least 32 random characters (or unset: no detailed health page).")
+# Virus scan of every upload (documents/antivirus.py): "clamd" (ClamAV's daemon at CLAMD_ADDRESS, unix:///… or
+# tcp://host:port) or "none". Production refuses to start without an explicit choice; development and tests
+# default to "none" (`make test` starts its own clamd and sets ANTIVIRUS=clamd).
+ANTIVIRUS = os.environ.get("ANTIVIRUS", "").strip().lower()
+if ANTIVIRUS not in ("clamd", "none", ""):
+    raise ConfigError("ANTIVIRUS must be clamd or none.")
+if PRODUCTION and not ANTIVIRUS:
+    raise ConfigError("ANTIVIRUS is required when DJANGO_ENV=production: clamd (ClamAV's daemon) or none.")
+ANTIVIRUS = ANTIVIRUS or "none"
+CLAMD_ADDRESS = os.environ.get("CLAMD_ADDRESS", "unix:///var/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 # API rate limits (SPEC X9): per login when authenticated, per client address otherwise.
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "30/m")
@@ -413,6 +424,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # its import says "logger bridge initialized" at INFO
     },
 }
 PHONENUMBER_DEFAULT_REGION = "FR"

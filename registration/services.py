@@ -10,6 +10,7 @@ waits for staff. Nothing usable ever goes to an address the insurer did not alre
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from datetime import timedelta
@@ -28,6 +29,7 @@ from accounts.lifecycle import DeactivationReason, account_deactivate, account_d
 from accounts.models import User
 from accounts.services import ProfileSpec, account_create, temporary_password_issue
 from audit.services import record
+from core import crypto
 from core.mail import send_templated_email
 from registration import throttling
 from registration.choices import ClosureKind, ClosureStatus, LetterStatus, MatchState, RegistrationStatus
@@ -49,16 +51,50 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from pap
 CODE_LENGTH = 12  # 60 bits
 
 
-def registration_submit(*, actor, submission: Submission, ip: str | None, language: str) -> RegistrationRequest | None:
-    """Register a request from the public form; None when a rate limit swallowed it (same answer).
+def registration_submit(*, actor, submission: Submission, ip: str | None, language: str) -> None:
+    """Take a request from the public form: count it, hash its password, queue the rest (``registration_process``).
 
-    The counters (per address, per typed email) move at every attempt, but never refuse the one submission
-    whose facts match and whose email is the one on file: spending them cannot keep the real person out.
+    The answer costs the same whatever the number matches (no enumeration by timing; issue 16): the counters move
+    and the password is hashed for every submission, and the matching, the rows and the emails happen after the
+    answer. The queued payload is encrypted (``ENCRYPTION_KEYS``) and carries the password's hash, never the
+    password. The counters (per address, per typed email) move at every attempt, but never refuse the one
+    submission whose facts match and whose email is the one on file: spending them cannot keep the real person out.
     """
+    from registration.tasks import registration_process
+
     within_limits = throttling.registration_allowed(ip=ip, email=submission.email)
-    language = _language(language)
+    payload = {
+        "kind": submission.kind,
+        "number": submission.number,
+        "email": submission.email,
+        "details": submission.details,
+        "commercial_opt_in": submission.commercial_opt_in,
+        "password_hash": make_password(submission.password) if submission.password else "",
+        "ip": ip,
+        "language": _language(language),
+        "within_limits": within_limits,
+    }
+    sealed = crypto.encrypt(json.dumps(payload).encode()).decode()
+    transaction.on_commit(lambda: registration_process.enqueue(sealed))
+
+
+def registration_take(sealed: str) -> RegistrationRequest | None:
+    """The queued part of a registration (``registration_submit``); None when a rate limit swallowed it."""
+    data = json.loads(crypto.decrypt(sealed.encode()))
+    submission = Submission(
+        kind=data["kind"],
+        number=data["number"],
+        email=data["email"],
+        details=data["details"],
+        commercial_opt_in=data["commercial_opt_in"],
+    )
     return _registration_store(
-        actor=actor, submission=submission, ip=ip, language=language, within_limits=within_limits
+        actor=None,
+        submission=submission,
+        password_hash=data["password_hash"],
+        ip=data["ip"],
+        language=data["language"],
+        within_limits=data["within_limits"],
     )
 
 
@@ -69,7 +105,7 @@ def _language(language: str) -> str:
 
 @transaction.atomic
 def _registration_store(
-    *, actor, submission: Submission, ip: str | None, language: str, within_limits: bool
+    *, actor, submission: Submission, password_hash: str, ip: str | None, language: str, within_limits: bool
 ) -> RegistrationRequest | None:
     found = match(submission)
     if found.state in {MatchState.MATCHED, MatchState.BY_POST} and _locked_has_account(submission.kind, found.record):
@@ -96,14 +132,14 @@ def _registration_store(
     )
     if found.record is not None:
         setattr(registration, TARGET_FIELD[submission.kind], found.record)
-    if found.state not in {MatchState.MATCHED, MatchState.BY_POST} and submission.password:
-        registration.password_hash = make_password(submission.password)
+    if found.state != MatchState.BY_POST and password_hash:
+        registration.password_hash = password_hash  # the letter's holder chooses a password on activation
     registration.full_clean()
     registration.save()
     data = {"kind": submission.kind, "match": found.state, "opt_in": submission.commercial_opt_in}
     record(actor=actor, action="registration.submitted", target=registration, data=data)
     if found.state == MatchState.MATCHED:
-        _validate(actor=None, registration=registration, target=found.record, password=submission.password)
+        _validate(actor=None, registration=registration, target=found.record)
     elif found.state == MatchState.BY_POST:
         _letter_queue(registration=registration, target=found.record)
     if found.state in {MatchState.BY_POST, MatchState.HAS_ACCOUNT}:

@@ -17,6 +17,26 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# ClamAV's daemon for the upload tests (Debian's package; no signature download: the tests write a one-signature
+# EICAR database). One daemon for the whole run on a unix socket under var/, stopped when the script ends.
+if ! command -v clamd >/dev/null 2>&1 && [ ! -x /usr/sbin/clamd ]; then
+  echo "Installing Debian's clamav-daemon for the antivirus tests…"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon >/dev/null) \
+      || echo "clamav-daemon could not be installed: the antivirus tests will fail"
+  else
+    echo "not root: install clamav-daemon yourself (apt-get install clamav-daemon)"
+  fi
+fi
+CLAMD_DIR="$PWD/var/test-clamd"
+if CLAMD_ADDRESS=$($BIN/python -m tests.security.clamd start "$CLAMD_DIR"); then
+  export ANTIVIRUS=clamd CLAMD_ADDRESS
+  trap '$BIN/python -m tests.security.clamd stop "$CLAMD_DIR"' EXIT
+  echo "== clamd for the tests at $CLAMD_ADDRESS"
+else
+  echo "clamd could not start: the tests start their own or fail"
+fi
+
 $BIN/ruff check --quiet .
 
 PYTEST_ARGS=(-q -n 2 --dist loadfile "$@")

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from accounts.onboarding import pending_step
+from documents.downloads import protect
 from twofactor import forms, selectors, services
 from twofactor.forms import wait_message
 from twofactor.qr import qr_data_uri, secret_groups
@@ -118,7 +119,7 @@ def recovery_codes_download(request: HttpRequest) -> HttpResponse:
     context = {"codes": codes, "user": request.user, "now": timezone.localtime()}
     text = render_to_string("twofactor/recovery_codes.txt", context, request=request)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="recovery-codes.txt"'
+    protect(response, filename="recovery-codes.txt")
     return response
 
 

@@ -6,7 +6,7 @@ from ninja.responses import Status
 
 from api import services
 from api.auth import TOKEN_AUTH
-from api.schemas import CALL_ERRORS, ProfileRequiredOut, TokenCreatedOut, TokenObtainIn
+from api.schemas import CALL_ERRORS, ErrorOut, ProfileRequiredOut, TokenCreatedOut, TokenObtainIn
 
 router = Router(tags=["auth"])
 
@@ -14,7 +14,8 @@ router = Router(tags=["auth"])
 @router.post(
     "/token",
     auth=None,
-    response={201: TokenCreatedOut, 400: ProfileRequiredOut, **CALL_ERRORS},
+    # 400: `profile_required` with the profiles to choose from, or `bad_request` for a body that cannot be read.
+    response={201: TokenCreatedOut, 400: ProfileRequiredOut | ErrorOut, **CALL_ERRORS},
 )
 def token_obtain(request: HttpRequest, payload: TokenObtainIn):
     """Exchange a username (or membership number) and password for a personal token.

@@ -113,7 +113,7 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(member_client, family, sett
     exe = upload(b"MZ\x90\x00" + b"\x00" * 300, "invoice.pdf")
     response = add_item(member_client, [pdf_upload(), exe])
     assert response.status_code == 400
-    assert "is not a PDF, JPEG, PNG or HEIC file" in response.content.decode()
+    assert "is not a PDF, JPEG, PNG or HEIC document" in response.content.decode()
     assert not CareDocument.objects.exists() and stored_files(settings) == []
     assert ClaimDraft.objects.get().data["items"] == []
     empty = add_item(member_client, [upload(b"", "empty.pdf")])

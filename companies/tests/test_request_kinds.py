@@ -14,10 +14,11 @@ from companies.tests.conftest import logged_in
 from contracts.choices import ProductLine
 from contracts.models import ExpatriationZone, ZoneCountry
 from contracts.tests import factories as cf
+from core.testing.documents import pdf_bytes
 from demarches import services as demarches
 from people.models import BankAccount
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
+PDF = pdf_bytes()
 
 
 def _pdf():

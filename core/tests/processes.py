@@ -23,11 +23,13 @@ PRODUCTION = {
     "PORTAL_URL": "https://portal.example.fr",
     "DATABASE_URL": "sqlite:////tmp/openmutuelle-deploy-check.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/5",
+    "ANTIVIRUS": "none",
 }
 
 # Variables of the calling test run that must not leak into the child's configuration.
 _CLEARED = {
     *("DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "PORT", "PORTAL_URL", "EMAIL_URL", "VAR_DIR", "REDIS_URL"),
+    *("ANTIVIRUS", "CLAMD_ADDRESS"),
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser fixture for Playwright; a deployment must not have it
 }
 

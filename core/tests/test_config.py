@@ -14,7 +14,8 @@ def manage(*args: str, env: dict[str, str], tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ENCRYPTION_KEYS", "ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_URL", "REDIS_URL"]
+    "missing",
+    ["SECRET_KEY", "ENCRYPTION_KEYS", "ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_URL", "REDIS_URL", "ANTIVIRUS"],
 )
 def test_production_refuses_to_start_without_a_setting(tmp_path, missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}

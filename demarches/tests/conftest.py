@@ -17,6 +17,7 @@ from accounts.choices import ProfileKind, StaffRole
 from accounts.tests import factories as f
 from contracts.models import Mandate
 from contracts.tests import factories as cf
+from core.testing.documents import pdf_bytes
 from demarches import kinds
 from demarches.kinds import RequestKind
 from people.models import Agent
@@ -28,19 +29,26 @@ _seq = itertools.count(1)
 
 # --- Documents ------------------------------------------------------------------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-HEIC_BYTES = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+PDF_BYTES = pdf_bytes()
+HEIC_BYTES = b""  # set below: a real HEIC photo (pillow-heif), since pictures are decoded and re-encoded
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 
 
 def image_bytes(fmt: str = "PNG") -> bytes:
+    if fmt == "HEIF":
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
     buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format=fmt)
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(buffer, format=fmt)
     return buffer.getvalue()
 
 
 def pdf(name: str = "certificate.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+HEIC_BYTES = image_bytes("HEIF")
 
 
 def png(name: str = "photo.png") -> SimpleUploadedFile:

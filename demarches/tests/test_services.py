@@ -198,7 +198,7 @@ def test_a_key_reused_for_another_kind_or_malformed_is_refused(family):
 def test_pdf_png_jpeg_and_heic_are_accepted_and_stored_encrypted(family, settings):
     request = submit(family["profile"], attachments=[pdf(), png(), jpeg(), heic()])
     attachments = list(request.attachments.order_by("pk"))
-    assert [a.content_type for a in attachments] == ["application/pdf", "image/png", "image/jpeg", "image/heic"]
+    assert [a.content_type for a in attachments] == ["application/pdf", "image/png", "image/jpeg", "image/jpeg"]
     assert [a.original_name for a in attachments] == ["certificate.pdf", "photo.png", "photo.jpg", "IMG_0001.HEIC"]
     first = attachments[0]
     assert first.sha256 == __import__("hashlib").sha256(PDF_BYTES).hexdigest() and first.size == len(PDF_BYTES)
@@ -241,10 +241,12 @@ def test_files_stored_before_a_failure_are_removed(family, settings, monkeypatch
 def test_exe_bytes_are_not_an_image_either():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from demarches.uploads import detect_type
+    from demarches.uploads import check_file
 
-    assert detect_type(SimpleUploadedFile("x.png", EXE_BYTES)) is None
-    assert detect_type(SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)) is None, "a truncated PNG"
+    with pytest.raises(ValidationError, match="not a PDF, JPEG, PNG or HEIC"):
+        check_file(SimpleUploadedFile("x.png", EXE_BYTES))
+    with pytest.raises(ValidationError, match="cannot be read as a picture"):
+        check_file(SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40))  # a truncated PNG
 
 
 # --- Typed kinds and their appliers -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from accounts.choices import ProfileKind, StaffRole
 from accounts.tests import factories as f
 from contracts.choices import CompulsorySchemeMode, ProductLine
 from contracts.tests import factories as cf
+from core.testing.documents import pdf_bytes
 from people.tests.factories import company, dependant, person
 
 IBAN = "FR7630006000011234567890189"
@@ -32,7 +33,7 @@ def client_for(profile) -> Client:
 
 
 def pdf(name: str = "proof.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% supporting document\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def links_in(message) -> list[str]:

@@ -26,7 +26,7 @@ from accounts.choices import ProfileKind
 from accounts.models import Profile, User
 from audit.services import record
 from core import throttling
-from demarches.uploads import JPEG, PDF, PNG, clean_name, detect_type
+from demarches.uploads import JPEG, PDF, PNG, check_file, clean_name, store
 from documents.transactional import StoredFiles, delete_names
 from people.models import Person
 from people.selectors import current_bank_account
@@ -117,14 +117,12 @@ def identity_check_iban(*, actor: User, profile: Profile, membership_number: str
     raise IdentityRefusedError(IDENTITY_REFUSED, code="identity")
 
 
-def _document_type(upload) -> str:
-    """The type the content shows (``demarches.uploads`` reads it; images are verified by Pillow), within 5 MB."""
-    if upload.size > DOCUMENT_MAX_BYTES:
-        raise ValidationError({"identity_document": _("The file is larger than 5 MB.")})
-    content_type = detect_type(upload)
-    if content_type not in DOCUMENT_TYPES:
-        raise ValidationError({"identity_document": _("Send a PDF, JPEG or PNG file.")})
-    return content_type
+def _document(upload):
+    """The identity document checked, scanned and neutralised (``documents.sanitise``): PDF, JPEG or PNG, 5 MB."""
+    try:
+        return check_file(upload, max_bytes=DOCUMENT_MAX_BYTES, accepted=DOCUMENT_TYPES)
+    except ValidationError as error:
+        raise ValidationError({"identity_document": error.error_list}) from error
 
 
 # --- Filing -----------------------------------------------------------------------------------------------------
@@ -151,7 +149,7 @@ def request_submit(*, actor: User, profile: Profile, filing: Filing, received_on
         return existing
     if filing.kind not in RightKind.values:
         raise ValidationError({"kind": _("Choose the right you want to exercise.")})
-    content_type = ""
+    content_type, document = "", None
     if filing.method == IdentityMethod.IBAN_DIGITS:
         identity_check_iban(
             actor=actor, profile=profile, membership_number=filing.membership_number, iban_last4=filing.iban_last4
@@ -159,13 +157,14 @@ def request_submit(*, actor: User, profile: Profile, filing: Filing, received_on
     elif filing.method == IdentityMethod.DOCUMENT:
         if filing.document is None:
             raise ValidationError({"identity_document": _("Attach an identity document.")})
-        content_type = _document_type(filing.document)
+        document = _document(filing.document)
+        content_type = document.content_type
     else:
         raise ValidationError({"method": _("Choose how to confirm your identity.")})
     with StoredFiles() as files:
         stored = ""
         if filing.method == IdentityMethod.DOCUMENT:
-            stored = files.add(default_storage.save(f"privacy/identity/{uuid.uuid4().hex}", filing.document))
+            stored = files.add(store(document, folder="privacy/identity"))
         try:
             with files.atomic():
                 return _create(

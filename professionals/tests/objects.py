@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.tests import factories as f
+from core.testing.documents import pdf_bytes
 from core.testing.objects import Target, actors, populate, register, roles
 from people.tests.factories import person
 from professionals import services
@@ -24,7 +25,7 @@ from registration.tests.helpers import professional
 PROFESSIONAL = actors("professional")
 INVOICE_STAFF = roles(StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
 MESSAGE_STAFF = roles(StaffRole.REQUESTS, StaffRole.ADMINISTRATOR)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _pro_of(profile):

@@ -12,13 +12,14 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from core.testing.documents import pdf_bytes
 from professionals import services
 from professionals.choices import TRANSITIONS, Decision, InvoiceAction, InvoiceStatus, MessageStatus, allowed
 from professionals.models import ContactMessage, Invoice
 from professionals.tests import factories as pf
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def test_the_state_machine_is_one_table():

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import ACCESS_ACTION
+from core.testing.documents import pdf_bytes
 from professionals import services
 from professionals.choices import Decision, InvoiceStatus
 from professionals.models import ContactMessage, Invoice
@@ -22,7 +23,7 @@ from professionals.tests import factories as pf
 from professionals.tests.conftest import log_in
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _queries(client: Client, url: str) -> int:

@@ -33,6 +33,7 @@ from audit.models import AuditEvent
 from core.testing import objects as registry
 from core.testing.objects import ACTORS, Actor, Entry, Route, Target
 from tests.security import world as world_builder
+from tests.security.downloads import assert_protected_if_download
 
 registry.discover(extra=["tests.security.objects_existing"])
 SCHEMA = api.get_openapi_schema()
@@ -241,6 +242,7 @@ def check_case(case: Case, world) -> None:
         response = _request(session, route, case.method, route.url(target.kwargs), body)
         outcome = _outcome(response)
         assert outcome != LOGIN and response.status_code < 400, f"{actor} may open its own object: got {outcome}"
+        assert_protected_if_download(response)
         return
 
     events = _events()
