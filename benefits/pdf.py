@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from datetime import date
+from decimal import Decimal
 
 import qrcode
 from django.http import HttpResponse
@@ -42,7 +43,7 @@ def statement_rows(statement: Statement) -> list[dict]:
                     "item": item,
                     "claim": claim,
                     "beneficiary": claim.beneficiary.full_name,
-                    "remaining": item.amount_eur - item.compulsory_paid - reimbursed,
+                    "remaining": item.amount_eur - (item.compulsory_paid or Decimal("0.00")) - reimbursed,
                     "paid_on": claim.paid_at,
                     "account": mask_iban(line.iban) if line else "",
                 }

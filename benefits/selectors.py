@@ -92,7 +92,7 @@ def statement_for(*, actor, year: int, month: int) -> Statement | None:
         return None
     items = [item for claim in claims for item in claim.items.all()]
     spent = sum((item.amount_eur for item in items), Decimal("0.00"))
-    compulsory = sum((item.compulsory_paid for item in items), Decimal("0.00"))
+    compulsory = sum((item.compulsory_paid or Decimal("0.00") for item in items), Decimal("0.00"))
     reimbursed = sum((item.reimbursed_amount or 0 for item in items), Decimal("0.00"))
     return Statement(
         month=date(year, month, 1),

@@ -36,7 +36,13 @@ def _tariffs(items) -> dict:
     return items_tariffs(items)
 
 
-def _item_form(item, data=None, *, tariff=None) -> ItemAssessForm:
+_ITS_OWN = object()
+
+
+def _item_form(item, data=None, *, tariff=_ITS_OWN) -> ItemAssessForm:
+    """The assessment form of one item; ``tariff``: its base-tariff values when read with the claim's others."""
+    if tariff is _ITS_OWN:
+        tariff = _tariffs([item])[item.pk]
     initial = {
         "base_amount": item.base_amount if item.base_amount is not None else (tariff and tariff[1]),
         "compulsory_paid": item.compulsory_paid if item.compulsory_paid is not None else (tariff and tariff[2]),
@@ -61,7 +67,7 @@ def review_context(claim, forms: dict | None = None) -> dict:
     forms = forms or {}
     item_forms = forms.get("items", {})
     items = list(claim.items.all())
-    tariffs = _tariffs(items) if len(item_forms) < len(items) else {}
+    tariffs = _tariffs(items) if len(item_forms) < len(items) else dict.fromkeys(item_forms)
     in_progress = claim.status == ClaimStatus.IN_PROGRESS
     preview = services.compute(claim, items) if in_progress else {}
     duplicates = selectors.duplicates_of(claim) if claim.has_duplicates else {}
@@ -71,7 +77,7 @@ def review_context(claim, forms: dict | None = None) -> dict:
         rows.append(
             {
                 "item": item,
-                "form": item_forms.get(item.pk) or _item_form(item, tariff=tariffs.get(item.pk)),
+                "form": item_forms.get(item.pk) or _item_form(item, tariff=tariffs[item.pk]),
                 "explanation": explain(explanation),
                 "amount": (explanation or {}).get("amount"),
                 "duplicates": duplicates.get(str(item.public_id), []),

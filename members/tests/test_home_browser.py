@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from benefits.tests import factories as bf
@@ -34,16 +35,17 @@ def test_the_member_home_on_a_phone(browser_page):
     page.wait_for_url("**/space/")
     claim = page.get_by_role("button", name="Faire une demande")
     assert claim.is_visible() and claim.bounding_box()["y"] < 400  # the first thing under the greeting
-    assert page.get_by_role("button", name="Afficher ma carte").is_visible()
+    expect(page.get_by_role("button", name="Afficher ma carte")).to_be_visible()
     waiting = page.locator(".home-alert")
     assert "476,40\u00a0€ de cotisations en retard" in waiting.inner_text()
     assert refused.reference in waiting.inner_text()
     money = page.locator(".home-money").first.inner_text()
     assert "Reste à charge" in money and "269,91\u00a0€" in money  # 450.00 spent - 16.59 - 163.50
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "member-home-390")
+    page.goto("/space/contributions/")  # below the home (which lists every section itself), the header menu
     menu = page.locator("#space-menu-list")
     assert not menu.is_visible()
     page.get_by_role("button", name="Menu").click()
     assert menu.is_visible() and menu.get_by_role("link", name="Mes cotisations").is_visible()
     page.get_by_role("button", name="Menu").click()
-    screenshot(page, "member-home-390")
