@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "content",
     "demarches",
     "claims",
+    "reading",
     "benefits",
     "payments",
     "contributions",

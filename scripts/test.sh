@@ -17,6 +17,18 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# Tesseract with its French and English data for the reading of bills (Debian's packages).
+if ! command -v tesseract >/dev/null 2>&1; then
+  echo "Installing Debian's tesseract-ocr (fra, eng) for the reading of bills…"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng >/dev/null) \
+      || echo "tesseract could not be installed: the OCR tests will fail"
+  else
+    echo "not root: install tesseract yourself (apt-get install tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng)"
+  fi
+fi
+
 $BIN/ruff check --quiet .
 
 PYTEST_ARGS=(-q -n 2 --dist loadfile "$@")

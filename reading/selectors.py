@@ -1,0 +1,19 @@
+"""Reads of the reading app: a member sees only the readings of their own profile."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from reading.models import Reading
+
+
+def reading_get(*, actor, public_id) -> Reading:
+    """The reading if it belongs to ``actor`` (a profile); 404 otherwise, as for one that does not exist."""
+    found = Reading.objects.filter(profile=actor, public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def readings_of_item(item) -> list[Reading]:
+    return list(Reading.objects.filter(document__item=item, status="done").order_by("pk"))

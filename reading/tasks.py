@@ -1,0 +1,13 @@
+"""Background reading of bills (run by the task worker; at once in tests)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from reading.services import reading_run
+
+
+@task()
+def read_bill(reading_id: str) -> None:
+    """Extract and understand one bill; idempotent (a reading already done is not redone)."""
+    reading_run(reading_id=reading_id)
