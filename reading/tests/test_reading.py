@@ -161,3 +161,22 @@ def test_a_refused_file_ends_the_reading_as_failed(family):
     services.reading_run(reading_id=reading.pk)
     reading.refresh_from_db()
     assert reading.status == "failed" and reading.error == "bomb"
+
+
+def test_staff_see_per_item_what_was_typed_beside_what_was_read(
+    family, claims_staff, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from claims.tests.conftest import item, make_claim
+
+    typed = item(amount=Decimal("45.00"), practitioner="Dr Claire Martin 10101234564")
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim(family, [typed], files=[[file_of(bill_pdf())]])
+    page = claims_staff["client"].get(reverse("claims_backoffice:review", args=[claim.public_id]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "typed-vs-read" in html
+    assert "2 differences" in html  # the date and the amount; the RPPS typed is the one read
+    assert html.count('<tr class="mismatch">') == 2 and "30.00" in html and "2026-03-14" in html
