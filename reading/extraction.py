@@ -4,7 +4,8 @@ Everything is bounded so that a hostile file costs the worker little: Pillow ref
 ``MAX_PIXELS`` (a decompression bomb), a PDF is read for ``MAX_PAGES`` pages at most, and each Tesseract run is
 killed after ``OCR_TIMEOUT`` seconds. A refused file raises ``Unreadable`` with a short code; the caller stores it.
 Images are prepared first: turned upright (EXIF), greyscale, scaled so that the text is ~30 px high, contrast
-stretched and thresholded; Tesseract's orientation detection turns a page on its side or upside down.
+stretched and thresholded. Tesseract's orientation detection (OSD) picks the rotation to try first; a page that
+reads like no bill (fewer than ``GOOD_WORDS`` bill words) is tried the other ways up, within the same time box.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import time
+import unicodedata
 import warnings
 from dataclasses import dataclass
 
@@ -85,32 +87,103 @@ def _otsu(histogram: list[int]) -> int:
     return best_threshold
 
 
-def _rotation(image: Image.Image) -> int:
-    """The rotation Tesseract's OSD sees (0, 90, 180, 270); 0 when it cannot tell."""
+# Words every bill prints: a page read the right way up shows several; one read sideways, almost none.
+LEXICON = frozenset(
+    {
+        "total",
+        "date",
+        "part",
+        "patient",
+        "consultation",
+        "facture",
+        "pharmacie",
+        "honoraires",
+        "docteur",
+        "rpps",
+        "finess",
+        "siret",
+        "adeli",
+        "soins",
+        "acte",
+        "payer",
+        "paye",
+        "net",
+        "ttc",
+        "assurance",
+        "maladie",
+        "ticket",
+        "monture",
+        "verres",
+        "couronne",
+        "dentiste",
+        "opticien",
+        "medecin",
+        "rue",
+        "merci",
+        "service",
+        "doctor",
+        "due",
+        "paid",
+        "clinic",
+    }
+)
+GOOD_WORDS = 4
+
+
+def _osd(image: Image.Image) -> tuple[int, float]:
+    """The rotation Tesseract's OSD sees (0, 90, 180, 270) and its confidence; (0, 0) when it cannot tell."""
     import pytesseract
 
     try:
         osd = pytesseract.image_to_osd(image, config="--psm 0", timeout=10)
-    except Exception:  # too little text, or a timeout: read as it is
-        return 0
+    except Exception:  # too little text, or a timeout
+        return 0, 0.0
     match = re.search(r"Rotate: (\d+)", osd)
     confidence = re.search(r"Orientation confidence: ([\d.]+)", osd)
-    if match and confidence and float(confidence.group(1)) >= 1.5:
-        return int(match.group(1)) % 360
-    return 0
+    if match and confidence:
+        return int(match.group(1)) % 360, float(confidence.group(1))
+    return 0, 0.0
 
 
-def ocr_image(image: Image.Image, *, timeout: int = OCR_TIMEOUT) -> str:
+def quality(text: str) -> int:
+    """How many bill words the text holds (accents folded): a measure of a page read the right way up."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    return sum(1 for word in re.findall(r"[a-z]{3,}", folded) if word in LEXICON)
+
+
+def _candidates(image: Image.Image) -> list[int]:
+    """Rotations to try, the likeliest first: OSD's when it is sure, else upright then OSD's, then the others."""
+    rotation, confidence = _osd(image)
+    first = [rotation] if confidence >= 1.5 else list(dict.fromkeys([0, rotation]))
+    return first + [r for r in (0, 90, 180, 270) if r not in first]
+
+
+def ocr_image(image: Image.Image, *, timeout: float = OCR_TIMEOUT) -> str:
+    """OCR of a picture, turned until it reads like a bill; the whole stays within ``timeout`` (else ``timeout``)."""
     import pytesseract
 
     prepared = prepare(image)
-    rotation = _rotation(prepared)
-    if rotation:
-        prepared = prepared.rotate(-rotation, expand=True, fillcolor=255)
-    try:
-        return pytesseract.image_to_string(prepared, lang=LANG, config="--psm 4", timeout=timeout)
-    except RuntimeError as error:  # pytesseract raises RuntimeError("Tesseract process timeout")
-        raise Unreadable("timeout") from error
+    deadline = time.monotonic() + timeout
+    best, best_quality = "", -1
+    for rotation in _candidates(prepared):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        page = prepared.rotate(-rotation, expand=True, fillcolor=255) if rotation else prepared
+        try:
+            text = pytesseract.image_to_string(page, lang=LANG, config="--psm 4", timeout=left)
+        except RuntimeError as error:  # pytesseract raises RuntimeError("Tesseract process timeout")
+            if best_quality < 0:
+                raise Unreadable("timeout") from error
+            break
+        found = quality(text)
+        if found > best_quality:
+            best, best_quality = text, found
+        if found >= GOOD_WORDS:
+            break
+    if best_quality < 0:
+        raise Unreadable("timeout")
+    return best
 
 
 def _open_image(data: bytes) -> Image.Image:
