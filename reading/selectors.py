@@ -17,3 +17,16 @@ def reading_get(*, actor, public_id) -> Reading:
 
 def readings_of_item(item) -> list[Reading]:
     return list(Reading.objects.filter(document__item=item, status="done").order_by("pk"))
+
+
+def directory_match(fields: dict):
+    """The professional of the directory whose RPPS, ADELI or FINESS was read (with a valid key), if any."""
+    from providers.models import HealthProfessional
+
+    for key in ("rpps", "finess", "adeli"):
+        found = fields.get(key)
+        if found and (found.get("checked") or key == "adeli"):
+            match = HealthProfessional.objects.filter(**{key: found["value"]}).first()
+            if match:
+                return match
+    return None

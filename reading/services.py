@@ -16,7 +16,7 @@ from audit.services import record
 from claims import uploads
 from claims.models import CareDocument
 from documents.transactional import StoredFiles
-from reading import extraction, parser
+from reading import extraction, parser, selectors
 from reading.models import Reading, ReadingStatus
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def reading_run(*, reading_id) -> Reading | None:
     except Exception:
         logger.exception("Reading %s failed", reading.public_id)
         return _finish(reading, status=ReadingStatus.FAILED, error="error")
-    fields = parser.parse(found.text)
+    fields = _with_directory(parser.parse(found.text))
     return _finish(
         reading,
         status=ReadingStatus.DONE,
@@ -94,6 +94,16 @@ def reading_run(*, reading_id) -> Reading | None:
         text=found.text,
         fields_json=json.dumps(fields),
     )
+
+
+def _with_directory(fields: dict) -> dict:
+    """An identifier read that the professionals directory knows gives the name and specialty it holds."""
+    match = selectors.directory_match(fields)
+    if match is not None:
+        fields["practitioner"] = parser.field(match.name, 0.99)
+        fields["specialty"] = parser.field(str(match.get_specialty_display()), 0.99)
+        fields["directory"] = parser.field(str(match.public_id), 0.99)
+    return fields
 
 
 @transaction.atomic

@@ -180,3 +180,20 @@ def test_staff_see_per_item_what_was_typed_beside_what_was_read(
     assert page.status_code == 200 and "typed-vs-read" in html
     assert "2 differences" in html  # the date and the amount; the RPPS typed is the one read
     assert html.count('<tr class="mismatch">') == 2 and "30.00" in html and "2026-03-14" in html
+
+
+def test_an_identifier_the_directory_knows_gives_its_name_and_specialty(
+    member_client, django_capture_on_commit_callbacks
+):
+    from providers.choices import ProfessionalKind, Specialty
+    from providers.models import HealthProfessional
+
+    HealthProfessional.objects.create(
+        kind=ProfessionalKind.PRACTITIONER, name="Dr Claire Martin-Leroy", specialty=Specialty.GENERAL_PRACTICE,
+        rpps="10101234564",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        url = member_client.post("/space/bills/", {"file": file_of(bill_pdf())}).json()["url"]
+    answer = member_client.get(url).json()
+    assert answer["fields"]["practitioner"] == {"value": "Dr Claire Martin-Leroy", "confidence": 0.99}
+    assert answer["form"]["practitioner"].startswith("Dr Claire Martin-Leroy")
