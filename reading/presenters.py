@@ -8,6 +8,9 @@ from reading.models import Reading
 
 # Below this confidence a field is not proposed to pre-fill the form.
 PREFILL_MIN_CONFIDENCE = 0.5
+# A claim whose documents disagree with what was typed in this many fields (date, amount, practitioner, over all
+# its items) is flagged in the staff queue.
+FLAG_THRESHOLD = 2
 
 
 def _value(fields: dict, name: str):

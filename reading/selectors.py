@@ -30,3 +30,20 @@ def directory_match(fields: dict):
             if match:
                 return match
     return None
+
+
+def mismatched_claims(claim_ids: list[int]) -> set[int]:
+    """Of these claims, those where what was read differs from what was typed in ``FLAG_THRESHOLD`` fields or more
+    (over all their items): one query for the whole page."""
+    from reading.presenters import FLAG_THRESHOLD, cross_check
+
+    by_item: dict = {}
+    readings = Reading.objects.filter(document__item__claim_id__in=claim_ids, status="done").select_related(
+        "document__item"
+    )
+    for reading in readings.order_by("pk"):
+        by_item.setdefault(reading.document.item, []).append(reading)
+    counts: dict[int, int] = {}
+    for item, found in by_item.items():
+        counts[item.claim_id] = counts.get(item.claim_id, 0) + sum(row["mismatch"] for row in cross_check(item, found))
+    return {claim_id for claim_id, count in counts.items() if count >= FLAG_THRESHOLD}

@@ -180,6 +180,13 @@ def test_staff_see_per_item_what_was_typed_beside_what_was_read(
     assert page.status_code == 200 and "typed-vs-read" in html
     assert "2 differences" in html  # the date and the amount; the RPPS typed is the one read
     assert html.count('<tr class="mismatch">') == 2 and "30.00" in html and "2026-03-14" in html
+    from datetime import date
+
+    matching = item(care_date=date(2026, 3, 14), amount=Decimal("30.00"), practitioner="Dr Martin 10101234564")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_claim(family, [matching], files=[[file_of(bill_pdf() + b"\n")]])
+    queue = claims_staff["client"].get(reverse("claims_backoffice:queue")).content.decode()
+    assert queue.count("Typed ≠ read") == 1  # the claim that disagrees with its bill, not the other
 
 
 def test_an_identifier_the_directory_knows_gives_its_name_and_specialty(
