@@ -128,6 +128,7 @@ LEXICON = frozenset(
     }
 )
 GOOD_WORDS = 4
+OSD_SURE = 1.5  # Tesseract's orientation confidence above which its rotation is taken without trying others
 
 
 def _osd(image: Image.Image) -> tuple[int, float]:
@@ -152,9 +153,11 @@ def quality(text: str) -> int:
 
 
 def _candidates(image: Image.Image) -> list[int]:
-    """Rotations to try, the likeliest first: OSD's when it is sure, else upright then OSD's, then the others."""
+    """Rotations to try: OSD's alone when it is sure; else upright, then OSD's guess, then the others."""
     rotation, confidence = _osd(image)
-    first = [rotation] if confidence >= 1.5 else list(dict.fromkeys([0, rotation]))
+    if confidence >= OSD_SURE:
+        return [rotation]
+    first = list(dict.fromkeys([0, rotation]))
     return first + [r for r in (0, 90, 180, 270) if r not in first]
 
 
