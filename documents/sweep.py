@@ -25,6 +25,7 @@ from documents.transactional import delete_names
 # folder of the document storage → the "app_label.Model.field" columns naming its files
 SWEPT_FOLDERS: dict[str, tuple[str, ...]] = {
     "claims": ("claims.CareDocument.stored_name",),
+    "reading": ("reading.Reading.stored_name",),
     "demarches": ("demarches.RequestAttachment.file",),
     "professionals": ("professionals.ContactMessage.attachment_name",),
     "privacy": (

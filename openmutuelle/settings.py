@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "content",
     "demarches",
     "claims",
+    "reading",
     "benefits",
     "payments",
     "contributions",
@@ -397,6 +398,10 @@ CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 # API rate limits (SPEC X9): per login when authenticated, per client address otherwise.
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "120/m")
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "30/m")
+
+# Issue 15: every supporting document of a claim is read (OCR) in the background once stored. Off by default in
+# tests, where tasks run at once inside the request: the reading tests and the bill journey turn it on.
+READING_SUPPORTING_DOCUMENTS = env_bool("READING_SUPPORTING_DOCUMENTS", ENVIRONMENT != "test")
 
 if ENVIRONMENT == "test":
     # Tests run tasks at once, hash passwords fast and speak the msgids' language unless a test asks

@@ -21,6 +21,7 @@ urlpatterns = [
     path("requests/", include("demarches.urls")),
     path("backoffice/requests/", include("demarches.backoffice_urls")),
     path("space/claims/", include("claims.urls")),
+    path("space/bills/", include("reading.urls")),
     path("backoffice/claims/", include("claims.backoffice_urls")),
     path("space/benefits/", include("benefits.urls")),
     path("backoffice/payments/", include("benefits.backoffice_urls")),

@@ -44,6 +44,7 @@ ERASED: dict[str, object] = {
     "reference_salaries": _("Reference salaries deleted"),
     "claim_drafts": _("Unsent claim drafts deleted"),
     "claim_documents": _("Supporting documents deleted from storage"),
+    "bills_read": _("Bills uploaded to pre-fill a claim, and the text read from them, deleted"),
     "care_items_cleared": _("Practitioners' names and comments erased from care items"),
     "request_attachments": _("Files attached to requests deleted"),
     "request_messages": _("Request messages erased"),

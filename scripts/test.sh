@@ -17,6 +17,17 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# Tesseract with its French and English data for the reading of bills (Debian's packages).
+if ! command -v tesseract >/dev/null 2>&1; then
+  echo "Installing Debian's tesseract-ocr (fra, eng) for the reading of bills…"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng >/dev/null) \
+      || echo "tesseract could not be installed: the OCR tests will fail"
+  else
+    echo "not root: install tesseract yourself (apt-get install tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng)"
+  fi
+fi
 # ClamAV's daemon for the upload tests (Debian's package; no signature download: the tests write a one-signature
 # EICAR database). One daemon for the whole run on a unix socket under var/, stopped when the script ends.
 if ! command -v clamd >/dev/null 2>&1 && [ ! -x /usr/sbin/clamd ]; then

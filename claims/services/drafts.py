@@ -22,6 +22,7 @@ from claims.eligibility import Beneficiary, ItemInput, beneficiary_get, item_pro
 from claims.models import CareDocument, ClaimDraft
 from claims.selectors import claim_by_key
 from claims.services.submission import ClaimRefused, NewDocument, Submitted, claim_submit
+from claims.signals import documents_stored
 from contracts.models import CareCategory
 from core.validation import validate_row
 from documents.transactional import StoredFiles
@@ -107,6 +108,7 @@ def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFil
     for document in documents:
         validate_row(document)
     CareDocument.objects.bulk_create(documents)
+    documents_stored.send(sender=CareDocument, documents=documents)
 
 
 def _with_stored_files(files, write) -> None:

@@ -25,6 +25,7 @@ from claims.choices import Channel
 from claims.eligibility import Assessment, ItemInput, Problem, assess
 from claims.models import CareDocument, CareItem, Claim, ClaimSequence, ClaimsTermsVersion
 from claims.services.notify import notify
+from claims.signals import documents_stored
 from core.validation import validate_row
 from documents.transactional import StoredFiles
 
@@ -268,6 +269,7 @@ def _attach(care_items: list[CareItem], documents: list[list[NewDocument]]) -> N
         validate_row(document)
     if new:
         CareDocument.objects.bulk_create(new)
+        documents_stored.send(sender=CareDocument, documents=new)
 
 
 def _document_row(care_item: CareItem, doc: NewDocument) -> CareDocument:
