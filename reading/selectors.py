@@ -16,7 +16,16 @@ def reading_get(*, actor, public_id) -> Reading:
 
 
 def readings_of_item(item) -> list[Reading]:
-    return list(Reading.objects.filter(document__item=item, status="done").order_by("pk"))
+    return readings_by_item(item.claim_id).get(item.pk, [])
+
+
+def readings_by_item(claim_id) -> dict[int, list[Reading]]:
+    """What was read from the documents of a claim, by care item (one query for the whole claim)."""
+    found: dict[int, list[Reading]] = {}
+    rows = Reading.objects.filter(document__item__claim_id=claim_id, status="done").select_related("document")
+    for reading in rows.order_by("pk"):
+        found.setdefault(reading.document.item_id, []).append(reading)
+    return found
 
 
 def directory_match(fields: dict):

@@ -154,7 +154,7 @@ def test_the_review_page_is_bounded_whatever_the_items_and_documents(family, cla
     )
     page_queries(client, review_url(small))
     few = page_queries(client, review_url(small))
-    assert few <= 12
+    assert few <= 13  # 12, and one for what was read from the documents (issue 15)
     assert page_queries(client, review_url(big)) == few
 
 

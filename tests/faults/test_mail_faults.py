@@ -5,6 +5,7 @@ Each fault is run N times through the API (two documents per claim), then the in
 
 from __future__ import annotations
 
+import os
 import smtplib
 import time
 
@@ -17,7 +18,7 @@ from outbox.models import OutgoingEmail
 from outbox.tasks import email_send
 from tests.faults.conftest import DATABASE_TASKS, assert_invariants, post_claim
 
-N = 20
+N = int(os.environ.get("FAULT_RUNS", "20"))  # 20 in make test; FAULT_RUNS=100 for the long form
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.files.storage import FileSystemStorage
 from claims.models import CareDocument, Claim
 from tests.faults.conftest import assert_invariants, post_claim
 
-N = 20
+N = int(os.environ.get("FAULT_RUNS", "20"))  # 20 in make test; FAULT_RUNS=100 for the long form
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
