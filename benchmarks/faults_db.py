@@ -115,6 +115,9 @@ def environment(tmp: Path, cluster: Cluster) -> dict[str, str]:
         "TASKS_RETRY_BACKOFF": "1",
         "TASKS_LEASE_SECONDS": "5",
         "TASKS_HEARTBEAT_SECONDS": "1",
+        # The OCR of the bills (issue 15: seconds a page, with its own time box and retries) is left out: the run
+        # checks that the tasks the outage hits are not lost, within its own short wait.
+        "READING_SUPPORTING_DOCUMENTS": "0",
     }
     for name in ("DJANGO_ENV", "REDIS_URL", "EMAIL_URL", "PORT", "PORTAL_URL"):
         os.environ.pop(name, None)
