@@ -230,17 +230,6 @@ def ceilings_used(
     return ledger_ceilings_used(beneficiary_id=beneficiary_id, contract_id=contract_id, periods=periods)
 
 
-def consumed(*, beneficiary_id, contract_id, category_id, start: date, end: date, exclude_claim_id=None) -> Decimal:
-    """What the insurer paid this beneficiary, contract and category with care in [start, end], every channel
-    together: the benefits ledger (issue 13) holds online claims, third-party payment and the scheme's flow. A claim
-    being decided has no line yet, so ``exclude_claim_id`` (kept for callers) changes nothing."""
-    from ledger.selectors import consumed as ledger_consumed  # ledger builds on claims: imported when used
-
-    return ledger_consumed(
-        beneficiary_id=beneficiary_id, contract_id=contract_id, category_id=category_id, start=start, end=end
-    )
-
-
 def validated_items(*, person, start: date, end: date) -> QuerySet[CareItem]:
     """Accepted care items of ``person`` (the beneficiary) with care in [start, end], from decided claims, with
     their frozen amounts and explanations: what a benefit statement lists."""

@@ -15,10 +15,6 @@ def reading_get(*, actor, public_id) -> Reading:
     return found
 
 
-def readings_of_item(item) -> list[Reading]:
-    return readings_by_item(item.claim_id).get(item.pk, [])
-
-
 def readings_by_item(claim_id) -> dict[int, list[Reading]]:
     """What was read from the documents of a claim, by care item (one query for the whole claim)."""
     found: dict[int, list[Reading]] = {}
