@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import io
 from datetime import date
-from decimal import Decimal
 
 import qrcode
 from django.http import HttpResponse
@@ -37,13 +36,12 @@ def statement_rows(statement: Statement) -> list[dict]:
     for claim in statement.claims:
         line = getattr(claim, "payment_line", None)
         for item in claim.items.all():
-            reimbursed = item.reimbursed_amount or 0
             rows.append(
                 {
                     "item": item,
                     "claim": claim,
                     "beneficiary": claim.beneficiary.full_name,
-                    "remaining": item.amount_eur - (item.compulsory_paid or Decimal("0.00")) - reimbursed,
+                    "remaining": item.left_to_pay,
                     "paid_on": claim.paid_at,
                     "account": mask_iban(line.iban) if line else "",
                 }

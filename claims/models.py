@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -209,6 +210,11 @@ class CareItem(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.claim_id} #{self.position}"
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        """What the member still pays: spent, less the compulsory scheme's share and ours (none yet counts 0)."""
+        return self.amount_eur - (self.compulsory_paid or Decimal("0.00")) - (self.reimbursed_amount or Decimal("0.00"))
 
 
 class ClaimDraft(PublicModel):

@@ -166,6 +166,6 @@ def money_split(item) -> dict | None:
         "spent": item.amount_eur,
         "compulsory": item.compulsory_paid,
         "reimbursed": item.reimbursed_amount,
-        "left_to_pay": item.amount_eur - (item.compulsory_paid or 0) - item.reimbursed_amount,
+        "left_to_pay": item.left_to_pay,
         "words": words,
     }

@@ -60,7 +60,7 @@ class PaidItemOut(Schema):
 
     @staticmethod
     def resolve_remaining(obj: CareItem) -> Decimal:
-        return obj.amount_eur - (obj.compulsory_paid or Decimal("0.00")) - (obj.reimbursed_amount or Decimal("0.00"))
+        return obj.left_to_pay
 
     @staticmethod
     def resolve_paid_at(obj: CareItem) -> datetime:
