@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import StaffRole
 from accounts.decorators import staff_role_required
-from contracts.models import BaseTariff
 from ledger import selectors, services
-from ledger.models import FlowRejection
 
 staff_only = staff_role_required(StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
 MAX_FILE = 50 * 1024 * 1024
@@ -59,7 +57,7 @@ def flows(request: HttpRequest) -> HttpResponse:
 @staff_only
 @require_POST
 def rejection_resolve(request: HttpRequest, public_id) -> HttpResponse:
-    rejection = FlowRejection.objects.filter(public_id=public_id).first()
+    rejection = selectors.rejection_get(public_id=public_id)
     if rejection is None:
         raise Http404
     services.rejection_resolve(actor=request.user, rejection=rejection)
@@ -70,5 +68,5 @@ def rejection_resolve(request: HttpRequest, public_id) -> HttpResponse:
 @staff_only
 def tariffs(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = BaseTariff.objects.select_related("category").order_by("category__position", "act_code", "valid_from")
+    rows = selectors.tariff_list()
     return render(request, "ledger/backoffice/tariffs.html", {"tariffs": rows, "today": today})

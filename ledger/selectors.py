@@ -11,7 +11,7 @@ from functools import reduce
 
 from django.db.models import Q, QuerySet, Sum
 
-from ledger.models import BenefitLine
+from ledger.models import BenefitLine, FlowRejection
 
 ZERO = Decimal("0.00")
 
@@ -181,3 +181,15 @@ def queued_for_payment() -> dict:
         n=Count("pk"), total=Sum("paid_amount")
     )
     return {"count": found["n"], "total": found["total"] or ZERO}
+
+
+def rejection_get(*, public_id) -> FlowRejection | None:
+    """A rejected statement line of the staff queue (the views are for claims staff only)."""
+    return FlowRejection.objects.filter(public_id=public_id).first()
+
+
+def tariff_list():
+    """Every version of the base tariffs, by category and act, for staff."""
+    from contracts.models import BaseTariff
+
+    return BaseTariff.objects.select_related("category").order_by("category__position", "act_code", "valid_from")
