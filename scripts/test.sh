@@ -52,9 +52,6 @@ $BIN/ruff check --quiet .
 
 PYTEST_ARGS=(-q -n 2 --dist loadfile "$@")
 start=$(date +%s)
-echo "== Test suite on SQLite"
-env -u DATABASE_URL $BIN/python -m pytest "${PYTEST_ARGS[@]}"
-
 PG_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/openmutuelle}"
 pg_up() { $BIN/python - "$PG_URL" <<'PY'
 import sys, psycopg, dj_database_url
@@ -71,6 +68,17 @@ if ! pg_up && [ -z "${DATABASE_URL:-}" ] && ls /etc/postgresql >/dev/null 2>&1; 
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
   for _ in $(seq 1 20); do pg_up && break; sleep 1; done
 fi
+# The browser journeys run once: against PostgreSQL, as in production, when it is reachable (they test the pages,
+# not the engine); on SQLite only when there is no PostgreSQL run to follow, or when tests are named.
+SQLITE_ARGS=("${PYTEST_ARGS[@]}")
+if [ $# -eq 0 ] && pg_up; then
+  SQLITE_ARGS+=(-m "not browser")
+  echo "== Test suite on SQLite (browser journeys in the PostgreSQL run)"
+else
+  echo "== Test suite on SQLite"
+fi
+env -u DATABASE_URL $BIN/python -m pytest "${SQLITE_ARGS[@]}"
+
 if pg_up; then
   echo "== Test suite on PostgreSQL"
   DATABASE_URL="$PG_URL" $BIN/python -m pytest "${PYTEST_ARGS[@]}"
