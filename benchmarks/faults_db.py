@@ -301,9 +301,9 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
     from django_tasks_db.models import DBTaskResult
 
     from claims.models import CareDocument, Claim
-    from outbox.models import OutgoingEmail
     from jobs.models import TaskHandoff
     from jobs.services import handoffs_requeue
+    from outbox.models import OutgoingEmail
     from outbox.services import emails_requeue
 
     connections.close_all()
