@@ -8,8 +8,7 @@ but never queued (their handoff waits for ``tasks_requeue``) count down past ``T
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from jobs import monitor
@@ -46,7 +45,7 @@ def check_task_dead_letters() -> tuple[bool, str]:
 
 def check_task_handoffs() -> tuple[bool, str]:
     try:
-        found = TaskHandoff.objects.aggregate(count=models.Count("pk"), oldest=Min("created_at"))
+        found = TaskHandoff.objects.aggregate(count=Count("pk"), oldest=Min("created_at"))
     except Exception as exc:  # noqa: BLE001
         return False, exc.__class__.__name__
     age = int((timezone.now() - found["oldest"]).total_seconds()) if found["oldest"] else 0
