@@ -24,6 +24,7 @@ from accounts.models import PasswordResetLink, Profile, User
 from audit.services import record
 from core.mail import send_templated_email
 from core.validation import field_error
+from jobs.services import task_queue_on_commit
 
 EMAIL_SALT = "accounts.email-confirmation"
 RESET_LINK_LIFETIME = timedelta(hours=1)
@@ -166,7 +167,7 @@ def password_reset_request(*, identifier: str, ip: str | None) -> None:
         return
     from accounts.tasks import send_password_reset_link
 
-    transaction.on_commit(lambda: send_password_reset_link.enqueue(identifier=identifier))
+    task_queue_on_commit(send_password_reset_link, identifier=identifier)
 
 
 def _digest(secret: str) -> str:

@@ -301,6 +301,8 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
     from django_tasks_db.models import DBTaskResult
 
     from claims.models import CareDocument, Claim
+    from jobs.models import TaskHandoff
+    from jobs.services import handoffs_requeue
     from outbox.models import OutgoingEmail
     from outbox.services import emails_requeue
 
@@ -308,6 +310,8 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
     tasks = drain(args.drain_seconds)
     unsent = OutgoingEmail.objects.filter(sent_at__isnull=True).count()
     requeued = emails_requeue(older_than=timedelta(0))  # what the scheduled outbox_flush does
+    not_queued = TaskHandoff.objects.count()
+    handed, _refused = handoffs_requeue(older_than=timedelta(0))  # what the scheduled tasks_requeue does
     tasks = drain(args.drain_seconds)
     claims = Claim.objects.all()
     keys = sorted(claims.values_list("idempotency_key", flat=True))
@@ -340,6 +344,9 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
         "emails_without_task": unsent,  # committed, but the database went down before their task was queued
         "emails_requeued_by_flush": requeued,
         "emails_unsent_after_flush": OutgoingEmail.objects.filter(sent_at__isnull=True).count(),
+        "tasks_without_queue": not_queued,  # committed, but not queued (reading, registration…): their handoff
+        "tasks_requeued_by_tasks_requeue": handed,
+        "tasks_not_queued_after_requeue": TaskHandoff.objects.count(),
         "task_worker_alive": processes["worker"].poll() is None,
         "gunicorn_alive": processes["gunicorn"].poll() is None,
     }
@@ -356,6 +363,7 @@ def check(args, tmp: Path, box: Path, load: Load, answers: Answers, counts: dict
         not marks <= {"SUCCESSFUL", "FAILED"} and "a task is lost",
         effects + dead < len(load.enqueued) and "a task neither did its work nor is a dead letter",
         report["emails_unsent_after_flush"] and "an email is not sent after outbox_flush",
+        report["tasks_not_queued_after_requeue"] and "a task committed is still not queued after tasks_requeue",
         not report["task_worker_alive"] and "the task worker died",
         not report["gunicorn_alive"] and "gunicorn died",
     ]

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from jobs.health import check_task_backlog, check_task_dead_letters, check_task_workers
+from jobs.health import check_task_backlog, check_task_dead_letters, check_task_handoffs, check_task_workers
 
 
 def check_database() -> tuple[bool, str]:
@@ -61,6 +61,7 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "task_workers": check_task_workers,
     "task_backlog": check_task_backlog,
     "task_dead_letters": check_task_dead_letters,
+    "task_handoffs": check_task_handoffs,
 }
 
 

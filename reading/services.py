@@ -17,6 +17,7 @@ from audit.services import record
 from claims import uploads
 from claims.models import CareDocument
 from documents.transactional import StoredFiles
+from jobs.services import task_queue_on_commit
 from reading import extraction, parser, selectors
 from reading.models import Reading, ReadingStatus
 
@@ -24,18 +25,10 @@ logger = logging.getLogger(__name__)
 STORED_FOLDER = "reading"
 
 
-def _enqueue(reading_id) -> None:
-    from reading.tasks import read_bill
-
-    try:
-        read_bill.enqueue(str(reading_id))
-    except Exception:  # the queue is down: the reading stays pending, the claim is not harmed
-        logger.exception("Could not enqueue the reading %s", reading_id)
-
-
 def readings_for_documents(documents: list[CareDocument]) -> list[Reading]:
     """Read supporting documents just stored: their readings inserted in the caller's transaction (one statement),
-    one task for them all started after the commit. Nothing when ``READING_SUPPORTING_DOCUMENTS`` is off."""
+    one task for them all handed to the queue after the commit (a queue down then loses nothing: ``tasks_requeue``).
+    Nothing when ``READING_SUPPORTING_DOCUMENTS`` is off."""
     if not settings.READING_SUPPORTING_DOCUMENTS or not documents:
         return []
     found = Reading.objects.bulk_create(
@@ -47,23 +40,17 @@ def readings_for_documents(documents: list[CareDocument]) -> list[Reading]:
         )
         for document in documents
     )
-    ids = [str(reading.pk) for reading in found]
-    transaction.on_commit(lambda: _enqueue_all(ids), robust=True)
-    return found
-
-
-def _enqueue_all(reading_ids: list[str]) -> None:
     from reading.tasks import read_bills
 
-    try:
-        read_bills.enqueue(reading_ids)
-    except Exception:  # the queue is down: the readings stay pending, the claim is not harmed
-        logger.exception("Could not enqueue the readings %s", reading_ids)
+    task_queue_on_commit(read_bills, [str(reading.pk) for reading in found])
+    return found
 
 
 def reading_start(*, actor, profile, upload) -> Reading:
     """A bill uploaded first to pre-fill the claim form: checked like any supporting document, stored encrypted,
     read in the background. Raises ``claims.uploads.DocumentRejected`` for a file that cannot be a bill."""
+    from reading.tasks import read_bill
+
     checked = uploads.check_upload(upload)
     try:
         with StoredFiles() as files:
@@ -79,7 +66,7 @@ def reading_start(*, actor, profile, upload) -> Reading:
                     pages=checked.pages,
                 )
                 record(actor=actor, action="reading.started", target=reading, profile="member")
-                transaction.on_commit(lambda: _enqueue(reading.pk), robust=True)
+                task_queue_on_commit(read_bill, str(reading.pk))
     finally:
         checked.cleanup()
     return reading

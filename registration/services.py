@@ -31,6 +31,7 @@ from accounts.services import ProfileSpec, account_create, temporary_password_is
 from audit.services import record
 from core import crypto
 from core.mail import send_templated_email
+from jobs.services import task_queue_on_commit
 from registration import throttling
 from registration.choices import ClosureKind, ClosureStatus, LetterStatus, MatchState, RegistrationStatus
 from registration.matching import (
@@ -75,7 +76,7 @@ def registration_submit(*, actor, submission: Submission, ip: str | None, langua
         "within_limits": within_limits,
     }
     sealed = crypto.encrypt(json.dumps(payload).encode()).decode()
-    transaction.on_commit(lambda: registration_process.enqueue(sealed))
+    task_queue_on_commit(registration_process, sealed)  # written now, queued after the commit: never lost
 
 
 def registration_take(sealed: str) -> RegistrationRequest | None:

@@ -21,12 +21,15 @@ from accounts.models import PasswordResetLink
 from accounts.tests import factories as f
 from api import services as api_services
 from audit.models import AuditEvent
+from jobs.tests import fixtures as jobs_fixtures
 from people.tests.factories import person
 
 pytestmark = pytest.mark.django_db
 
 NEW = "Lanterne-Capuche-Orage-58"
 SUBJECT = "Choose a new password"
+
+queue_down = jobs_fixtures.queue_down
 
 
 @pytest.fixture
@@ -186,3 +189,21 @@ def test_the_link_lifts_a_lock_from_failed_logins_as_the_lockout_email_says(
     forgot(member.user.username)
     Client().post(path_of(link_in(reset_mails()[0])), {"new_password1": NEW, "new_password2": NEW})
     assert login(Client(), member.user.username, NEW).status_code == 302
+
+
+def test_a_link_asked_while_the_task_queue_is_down_is_mailed_later_once(
+    forgot, member, queue_down, django_capture_on_commit_callbacks
+):
+    """Issue 10: the queue refuses the task after the answer; ``tasks_requeue`` mails the link, once."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    forgot(member.person.membership_number)
+    assert reset_mails() == []
+    queue_down.undo()
+    with django_capture_on_commit_callbacks(execute=True):  # the email the task writes is sent after its commit
+        call_command("tasks_requeue", minutes=0, stdout=StringIO())
+        call_command("tasks_requeue", minutes=0, stdout=StringIO())
+    [message] = reset_mails()
+    assert message.to == [member.user.email]

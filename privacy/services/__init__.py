@@ -28,6 +28,7 @@ from audit.services import record
 from core import throttling
 from demarches.uploads import JPEG, PDF, PNG, check_file, clean_name, store
 from documents.transactional import StoredFiles, delete_names
+from jobs.services import task_queue_on_commit
 from people.models import Person
 from people.selectors import current_bank_account
 from privacy import emails
@@ -353,7 +354,7 @@ def request_answer(*, actor: User, request: PrivacyRequest, answer: str) -> Priv
         from privacy.tasks import build_export
 
         public_id = str(request.public_id)
-        transaction.on_commit(lambda: build_export.enqueue(public_id))
+        task_queue_on_commit(build_export, public_id)
     emails.notify(request, "answered")
     return request
 

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from accounts.choices import StaffRole
+from jobs.tests.fixtures import queue_down  # noqa: F401 - fixture
 from privacy.tests import factories as pf
 from registration.tests.helpers import logged_in_staff
 

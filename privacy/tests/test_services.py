@@ -346,3 +346,19 @@ def test_the_pdf_summary_is_in_the_readers_language(db, staff_user, django_captu
     (folder / "privacy-export-sample-fr.pdf").write_bytes(content)
     assert "Vos données personnelles" in text and "Périodicité" in text
     assert "quarterly" not in text and "Trimestriel" in text
+
+
+def test_an_export_answered_while_the_task_queue_is_down_is_built_later(
+    fam, staff_user, queue_down, django_capture_on_commit_callbacks
+):
+    """Issue 10: the answer commits, the queue refuses the export task; ``tasks_requeue`` has the copy built."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    request = _answered_export(fam, staff_user, django_capture_on_commit_callbacks)
+    assert request.status == RequestStatus.ANSWERED and not request.export_available
+    queue_down.undo()
+    call_command("tasks_requeue", minutes=0, stdout=StringIO())
+    request.refresh_from_db()
+    assert request.export_available

@@ -10,6 +10,7 @@ from claims.tests.conftest import (  # noqa: F401
     other_family,
     product,
 )
+from jobs.tests.fixtures import queue_down  # noqa: F401 - fixture
 
 
 @pytest.fixture(autouse=True)

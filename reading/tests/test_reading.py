@@ -204,3 +204,25 @@ def test_an_identifier_the_directory_knows_gives_its_name_and_specialty(
     answer = member_client.get(url).json()
     assert answer["fields"]["practitioner"] == {"value": "Dr Claire Martin-Leroy", "confidence": 0.99}
     assert answer["form"]["practitioner"].startswith("Dr Claire Martin-Leroy")
+
+
+def test_readings_committed_while_the_task_queue_is_down_are_read_later_once(
+    family, queue_down, django_capture_on_commit_callbacks
+):
+    """Issue 10 for the reading: the claim commits, the queue refuses the reading task; the readings wait in a
+    handoff, not pending forever, and ``tasks_requeue`` has them read once."""
+    from django.core.management import call_command
+
+    from audit.models import AuditEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(family)
+    reading = Reading.objects.get()
+    assert reading.status == "pending"
+    queue_down.undo()
+    call_command("tasks_requeue", minutes=0)
+    call_command("tasks_requeue", minutes=0)
+    reading.refresh_from_db()
+    assert reading.status == "done"
+    assert AuditEvent.objects.filter(action="reading.finished").count() == 1
+    assert AuditEvent.objects.filter(action="task.requeued", data__task="reading.tasks.read_bills").count() == 1

@@ -144,4 +144,5 @@ def concurrently(count: int, action) -> list:
 
 
 # The task fault tests' real workers (tests/faults/test_tasks.py).
+from jobs.tests.fixtures import queue_down  # noqa: E402, F401 - fixture
 from tests.faults.task_workers import box, engine, workers  # noqa: E402, F401 - fixtures
