@@ -203,17 +203,8 @@ def assumptions(found: Estimate) -> list[str]:
         _("The guarantee in force on %(date)s: %(cover)s.")
         % {"date": date_format(found.care_date, "SHORT_DATE_FORMAT"), "cover": GuaranteeRow(found.line).cover}
     ]
-    tariff, parts = found.tariff, found.split
-    if not found.with_scheme:
-        texts.append(_("Your contract pays from the first euro: no compulsory scheme is counted."))
-    elif tariff is None:
-        texts.append(_("The compulsory scheme has no tariff for this care: we count that it pays nothing."))
-    else:
-        texts.append(
-            _("The compulsory scheme pays %(rate)s %% of a base of %(base)s (%(act)s), minus a flat fee of %(fee)s.")
-            % {"rate": engine.plain(tariff.rate), "base": euros(parts.base), "act": tariff.label,
-               "fee": euros(parts.flat_fee)}
-        )  # fmt: skip
+    texts.append(_scheme_text(found))
+    parts = found.split
     for step in parts.result.steps:
         if step.code == "period_ceiling":
             texts.append(
@@ -223,3 +214,17 @@ def assumptions(found: Estimate) -> list[str]:
             )  # fmt: skip
     texts.append(_("The fee is the one you gave; the real amounts follow the bill and the scheme's statement."))
     return texts
+
+
+def _scheme_text(found: Estimate) -> str:
+    """What the compulsory scheme was counted to pay."""
+    tariff, parts = found.tariff, found.split
+    if not found.with_scheme:
+        return _("Your contract pays from the first euro: no compulsory scheme is counted.")
+    if tariff is None:
+        return _("The compulsory scheme has no tariff for this care: we count that it pays nothing.")
+    values = {"rate": engine.plain(tariff.rate), "base": euros(parts.base), "act": tariff.label}
+    if not parts.flat_fee:
+        return _("The compulsory scheme pays %(rate)s %% of a base of %(base)s (%(act)s).") % values
+    text = _("The compulsory scheme pays %(rate)s %% of a base of %(base)s (%(act)s), minus a flat fee of %(fee)s.")
+    return text % {**values, "fee": euros(parts.flat_fee)}

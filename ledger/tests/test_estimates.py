@@ -322,7 +322,7 @@ def test_the_contract_page_gives_each_guarantee_an_example_in_euros(catalogue_me
     html = browser.get(reverse("contracts:detail", args=[contract.public_id])).content.decode()
     assert (
         "Example, billed €80.00: the compulsory scheme pays €19.00, we pay €31.50, you pay €29.50. "
-        "(€2.00 of flat fee left to you by law included)" in html
+        "Of which €2.00 of flat fee, left to you by law." in html
     )
     assert "Example, billed €450.00: the compulsory scheme pays €0.03, we pay €200.00, you pay €249.97." in html
     assert reverse("benefits:estimate") in html
