@@ -329,3 +329,16 @@ def test_the_contract_page_gives_each_guarantee_an_example_in_euros(catalogue_me
     browser.cookies["om_language"] = "fr"
     html = browser.get(reverse("contracts:detail", args=[contract.public_id])).content.decode()
     assert "l'Assurance Maladie rembourse 19,00\u00a0€, nous remboursons 31,50\u00a0€" in html
+
+
+def test_other_profiles_get_no_estimate(fam, client):
+    """A company correspondent has no beneficiary to estimate for: the API and the page answer 404."""
+    from accounts.choices import ProfileKind
+    from accounts.tests import factories as af
+    from people.tests.factories import company
+
+    correspondent = af.profile(ProfileKind.COMPANY, company())
+    answer = _api(client, fam, bearer(correspondent))
+    assert answer.status_code == 404 and fam["holder"].last_name not in answer.content.decode()
+    page = page_client(correspondent).get(reverse("benefits:estimate"))
+    assert page.status_code == 404
