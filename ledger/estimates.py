@@ -111,6 +111,13 @@ def with_examples(rows: list, *, on: date, scheme_mode: str) -> list[ExampleRow]
     return found
 
 
+def contract_examples(contract, rows) -> list[ExampleRow]:
+    """The rows of a contract's guarantee table (``contracts.pdf.guarantee_rows``) with their examples of today."""
+    from documents.pdf import paris_today
+
+    return with_examples(list(rows), on=paris_today(), scheme_mode=contract.product.scheme_mode)
+
+
 # --- The estimate before care ---------------------------------------------------------------------------------
 
 

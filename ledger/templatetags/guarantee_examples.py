@@ -4,7 +4,6 @@ ledger. One query for the whole table."""
 
 from django import template
 
-from documents.pdf import paris_today
 from ledger import estimates
 
 register = template.Library()
@@ -12,4 +11,4 @@ register = template.Library()
 
 @register.filter
 def with_examples(rows, contract) -> list:
-    return estimates.with_examples(list(rows), on=paris_today(), scheme_mode=contract.product.scheme_mode)
+    return estimates.contract_examples(contract, rows)

@@ -342,3 +342,13 @@ def test_other_profiles_get_no_estimate(fam, client):
     assert answer.status_code == 404 and fam["holder"].last_name not in answer.content.decode()
     page = page_client(correspondent).get(reverse("benefits:estimate"))
     assert page.status_code == 404
+
+
+def test_the_guarantees_api_gives_the_same_examples(catalogue_member, client):
+    contract, profile = catalogue_member
+    rows = client.get(f"/api/contracts/{contract.public_id}/guarantees", **bearer(profile)).json()
+    examples = {row["category_code"]: row["example"] for row in rows}
+    assert examples["SPECIALIST_CONSULTATION"] == {
+        "spent": "80.00", "compulsory": "19.00", "flat_fee": "2.00", "we_pay": "31.50", "left_to_pay": "29.50",
+    }  # fmt: skip
+    assert examples["HOSPITAL_STAY"] is None  # no typical fee, no base: no example rather than a guess
