@@ -386,4 +386,4 @@ class BaseTariff(TimeStampedModel):
         base = base if base is not None else (expense if self.base is None else self.base)
         gross = (base * self.rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         share = max(zero, min(gross - self.flat_fee, expense))
-        return base, share, max(zero, min(self.flat_fee, gross))
+        return base, share, max(zero, min(self.flat_fee, gross, expense - share))

@@ -352,3 +352,9 @@ def test_the_guarantees_api_gives_the_same_examples(catalogue_member, client):
         "spent": "80.00", "compulsory": "19.00", "flat_fee": "2.00", "we_pay": "31.50", "left_to_pay": "29.50",
     }  # fmt: skip
     assert examples["HOSPITAL_STAY"] is None  # no typical fee, no base: no example rather than a guess
+
+
+def test_a_fee_below_the_scheme_share_leaves_nothing_to_pay(fam):
+    """10 € billed on a base of 30: the scheme pays the 10 €; no flat fee is left over a bill already paid."""
+    s = _estimate(fam, expense="10.00").split
+    assert (s.compulsory, s.flat_fee, s.insurer, s.left_to_pay) == (D("10.00"), D("0.00"), D("0.00"), D("0.00"))
