@@ -358,3 +358,15 @@ def test_a_fee_below_the_scheme_share_leaves_nothing_to_pay(fam):
     """10 € billed on a base of 30: the scheme pays the 10 €; no flat fee is left over a bill already paid."""
     s = _estimate(fam, expense="10.00").split
     assert (s.compulsory, s.flat_fee, s.insurer, s.left_to_pay) == (D("10.00"), D("0.00"), D("0.00"), D("0.00"))
+
+
+def test_a_first_euro_contract_counts_no_compulsory_scheme(fam):
+    """An expatriate's first-euro contract: 200 % of the base of 30 is 60 €, all ours; 20 € left."""
+    from contracts.choices import CompulsorySchemeMode
+
+    product = fam["contract"].product
+    product.scheme_mode = CompulsorySchemeMode.FIRST_EURO
+    product.save(update_fields=["scheme_mode"])
+    found = _estimate(fam)
+    assert (found.split.compulsory, found.split.insurer, found.split.left_to_pay) == (D("0.00"), D("60.00"), D("20.00"))
+    assert "first euro" in " ".join(estimates.assumptions(found))
