@@ -82,3 +82,4 @@ api.add_router("", "api.routers.companies.router")
 api.add_router("", "api.routers.professionals.router")
 api.add_router("", "api.routers.privacy.router")
 api.add_router("", "api.routers.ledger.router")  # issue 13: reimbursement feed, ceilings, scheme flows
+api.add_router("", "api.routers.estimates.router")  # issue 14: the estimate before care

@@ -29,6 +29,14 @@ ENTRIES = [
     ),
     Entry(
         MEMBER,
+        _("Estimate my care"),
+        "benefits:estimate",
+        description=_("Before a visit, glasses or a crown: what the compulsory scheme, we and you would pay."),
+        order=42,
+        section=_("Make a claim"),
+    ),
+    Entry(
+        MEMBER,
         _("My third-party-payment card"),
         "benefits:card",
         description=_("Show it to health professionals so that you do not advance the costs."),

@@ -13,4 +13,5 @@ urlpatterns = [
     path("card/", views.card, name="card"),
     path("card.pdf", views.card_pdf, name="card_pdf"),
     path("reimbursements/", ledger_views.feed, name="feed"),  # issue 13: every channel in one feed
+    path("estimate/", ledger_views.estimate, name="estimate"),  # issue 14: before care
 ]

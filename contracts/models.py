@@ -373,9 +373,17 @@ class BaseTariff(TimeStampedModel):
 
     def shares(self, expense):
         """(base, compulsory share) of an act of ``expense`` EUR under this tariff."""
+        base, share, _kept = self.parts(expense)
+        return base, share
+
+    def parts(self, expense, base=None):
+        """(base, compulsory share, flat fee kept by the patient) of an act of ``expense`` EUR, on ``base`` when the
+        act's own base is known. The complementary counts share + flat fee as paid by the scheme: it does not refund
+        the flat fee (general conditions)."""
         from decimal import ROUND_HALF_UP, Decimal
 
-        cent = Decimal("0.01")
-        base = expense if self.base is None else self.base
-        share = (base * self.rate / 100).quantize(cent, rounding=ROUND_HALF_UP) - self.flat_fee
-        return base, max(Decimal("0.00"), min(share, expense))
+        zero = Decimal("0.00")
+        base = base if base is not None else (expense if self.base is None else self.base)
+        gross = (base * self.rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        share = max(zero, min(gross - self.flat_fee, expense))
+        return base, share, max(zero, min(self.flat_fee, gross, expense - share))

@@ -27,6 +27,7 @@ from content.views import library_response
 from contracts import pdf
 from contracts.models import Affiliation, Contract
 from contracts.selectors import certificate_subscriber_get, contract_get
+from ledger import estimates
 
 router = Router()
 
@@ -71,6 +72,14 @@ def _optional_actor(request: HttpRequest) -> ApiActor | None:
 # --- Guarantees and contract PDFs ------------------------------------------------------------------
 
 
+class ExampleOut(Schema):
+    spent: Decimal = Field(description="EUR, a common fee of the category.")
+    compulsory: Decimal = Field(description="EUR the compulsory scheme pays.")
+    flat_fee: Decimal = Field(description="EUR of flat fee the law leaves to the member, inside left_to_pay.")
+    we_pay: Decimal = Field(description="EUR.")
+    left_to_pay: Decimal = Field(description="EUR.")
+
+
 class GuaranteeOut(Schema):
     category_code: str
     category: str = Field(description="The care category, in the request's language.")
@@ -82,9 +91,25 @@ class GuaranteeOut(Schema):
     ceiling_period_years: int = Field(description="Length of the ceiling's period, in years.")
     cover: str = Field(description='What is paid, in words: "200 % BR", "Actual cost", "€150 per year".')
     ceilings: list[str] = Field(description="The ceilings, in words.")
+    example: ExampleOut | None = Field(
+        description="A common fee of the category split by the guarantee engine with today's base tariff, no ceiling "
+        "used yet (none for categories without a typical fee or a known base)."
+    )
 
 
-def _guarantee(row: pdf.GuaranteeRow) -> dict:
+def _example(split) -> dict | None:
+    if split is None:
+        return None
+    return {
+        "spent": split.expense,
+        "compulsory": split.compulsory,
+        "flat_fee": split.flat_fee,
+        "we_pay": split.insurer,
+        "left_to_pay": split.left_to_pay,
+    }
+
+
+def _guarantee(row) -> dict:
     line = row.line
     return {
         "category_code": line.category.code,
@@ -97,6 +122,7 @@ def _guarantee(row: pdf.GuaranteeRow) -> dict:
         "ceiling_period_years": line.ceiling_period_years,
         "cover": row.cover,
         "ceilings": row.ceilings,
+        "example": _example(row.example),
     }
 
 
@@ -104,9 +130,11 @@ def _guarantee(row: pdf.GuaranteeRow) -> dict:
     "/contracts/{public_id}/guarantees", response={200: list[GuaranteeOut], **OBJECT_ERRORS}, tags=["contracts"]
 )
 def contract_guarantees(request: HttpRequest, public_id: UUID):
-    """The guarantee table of the contract's product, care category by care category (SPEC M3)."""
+    """The guarantee table of the contract's product, care category by care category (SPEC M3), each line with an
+    example in euros (issue 14)."""
     contract = _visible_contract(request, public_id)
-    return [_guarantee(row) for row in pdf.guarantee_rows(contract.product)]
+    rows = estimates.contract_examples(contract, pdf.guarantee_rows(contract.product))
+    return [_guarantee(row) for row in rows]
 
 
 @router.get(

@@ -55,6 +55,7 @@ def test_guarantees_in_figures_and_in_words():
         "ceiling_period_years": 1,
         "cover": "300 % BR",
         "ceilings": ["up to €800 per act", "up to €1,500 per year and beneficiary"],
+        "example": None,  # a test category: no typical fee (ledger/tests/test_estimates.py checks the examples)
     }
 
 

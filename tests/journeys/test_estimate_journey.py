@@ -1,0 +1,96 @@
+"""Issue 14 in a real browser, through the shipped demo member's login (``seed_demo``'s accounts file, as
+``test_demo_accounts`` uses it): the home leads to the estimate, which the header menu marks; a 120 € specialist
+visit and a 450 € pair of glasses (for a child whose glasses ceiling the demo used up) get their split; the contract
+page shows its guarantees with euro examples. At 1280 and 390 px, with screenshots under var/screenshots/.
+
+The demo member holds Santé Équilibre (specialist at 175 % BR). By hand, with the tariff CS (base 30 €, 70 %, flat
+fee 2 €): the scheme pays 21 − 2 = 19 €, we pay 52.50 − 21 = 31.50 €, 120 − 19 − 31.50 = 69.50 € are left.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from conftest import screenshot
+from tests.journeys.test_demo_accounts import exact, fr, log_in, shipped_demo  # noqa: F401 - the module's fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+MEMBER = "Member – individual domestic contract with family"
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def page_at(chromium, shipped_demo):  # noqa: F811 - the fixture imported above
+    contexts = []
+
+    def make(width: int) -> Page:
+        context = chromium.new_context(
+            base_url=shipped_demo.url, locale="fr-FR", viewport={"width": width, "height": 900}, reduced_motion="reduce"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def logged_in(page: Page, shipped) -> None:
+    log_in(page, shipped.accounts[MEMBER])
+    if page.url.endswith(reverse("accounts:onboarding_terms")):  # the first login of the module accepts the terms
+        page.get_by_label(fr("I have read and I accept the terms of use")).check()
+        page.get_by_role("button", name=fr("Continue")).click()
+        page.wait_for_load_state()
+
+
+def open_estimate_from_the_home(page: Page, width: int) -> None:
+    """The home links to the estimate; on its page the header menu marks it as the current page."""
+    url = reverse("benefits:estimate")
+    page.locator(f'main a[href="{url}"]').first.click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name=fr("Estimate my care"), level=1)).to_be_visible()
+    current = page.locator(f'#space-menu-list a[href="{url}"]')
+    expect(current).to_have_attribute("aria-current", "page")
+
+
+def estimate(page: Page, category: str, fee: str) -> None:
+    page.get_by_label(exact("Care")).select_option(category)
+    page.get_by_label(exact("Fee announced by the practitioner (EUR)")).fill(fee)
+    page.get_by_role("button", name=fr("Estimate"), exact=True).click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_demo_member_estimates_a_specialist_visit_and_glasses(page_at, shipped_demo, width):  # noqa: F811
+    page = page_at(width)
+    logged_in(page, shipped_demo)
+    open_estimate_from_the_home(page, width)
+    estimate(page, "SPECIALIST_CONSULTATION", "120")
+    result = page.locator("article.estimate-result")
+    expect(result).to_contain_text(f"19,00{NBSP}€")
+    expect(result).to_contain_text(f"31,50{NBSP}€")
+    expect(result).to_contain_text(f"69,50{NBSP}€")
+    expect(result).to_contain_text(fr("This is an estimate, not a commitment."))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"estimate-specialist-{width}")
+    joseph = page.locator("#id_beneficiary option", has_text="Joseph").get_attribute("value")
+    page.get_by_label(exact("Who is the care for?")).select_option(joseph)
+    estimate(page, "OPTICS_GLASSES", "450")  # the demo already paid Joseph's 200 € of glasses for these 2 years
+    result = page.locator("article.estimate-result")
+    expect(result.locator("dd strong").first).to_have_text(f"0,00{NBSP}€")
+    expect(result.locator("li", has_text=re.compile("^Plafond"))).to_contain_text(f"200,00{NBSP}€ déjà consommés")
+    screenshot(page, f"estimate-glasses-{width}")
+    page.goto(reverse("contracts:list"))
+    page.get_by_role("link", name="Santé Équilibre").first.click()
+    page.wait_for_load_state()
+    specialist = page.locator("main tr", has_text=re.compile("spécialiste", re.IGNORECASE)).first
+    expect(specialist.locator(".guarantee-example")).to_contain_text(f"31,50{NBSP}€")  # 80 € billed: 19 + 31.50
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"contract-examples-{width}")
