@@ -29,6 +29,7 @@ class Command(BaseCommand):
             default=0,
             help="Fail when fewer sealed events are found (the signed anchors already set such a minimum).",
         )
+        parser.add_argument("--skip-checks", action="store_true", help="Accepted as before: the checks are skipped.")
 
     def handle(self, *args: Any, from_checkpoint: bool, min_events: int, **options: Any) -> None:
         result = verify_chain(from_checkpoint=from_checkpoint, min_events=min_events)
