@@ -16,13 +16,17 @@ one writer in at a time, so no committed id ever lies beyond one still in flight
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 import psycopg
+import psycopg.sql
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
@@ -294,7 +298,14 @@ def verify_chain(*, from_checkpoint: bool = False, seal_first: bool = True, min_
 
 
 class _Walk:
-    """Checks each event against its seal and the event before it; remembers how far it got."""
+    """Checks each event against its seal and the event before it; remembers how far it got.
+
+    On PostgreSQL, outside a transaction, a long walk is cut into id ranges streamed at once on their own connections
+    sharing one snapshot (``_parallel``): the database's share of the work, serialising each event as the sealer did,
+    runs on several cores. Each range starts from the last event below it and its seal, read in that same snapshot,
+    which is exactly where the range before it must end, so the verdict is the one of a single walk: every event
+    checked against its seal and the one before it, the ranges' faults taken in id order.
+    """
 
     def __init__(self) -> None:
         self.checked = 0
@@ -305,42 +316,134 @@ class _Walk:
     def run(self, frontier: int, start: tuple[int, str] | None, anchors: dict[int, list[Anchor]]) -> None:
         if start is not None:
             self.last_id, self.last_hash, self.base = start
-        for row in _stream(self.last_id or 0, frontier):
-            self._check(*row)
-            _check_anchors(row[0], row[3], anchors.pop(row[0], []), self.base + self.checked + 1)
-            self.checked, self.last_id, self.last_hash = self.checked + 1, row[0], row[3]
+        ranges = _ranges(self.last_id or 0, frontier)
+        if len(ranges) > 1:
+            segments = _parallel(ranges, (self.last_id, self.last_hash), set(anchors))
+        else:
+            segments = [_segment(_stream(self.last_id or 0, frontier), self.last_id, self.last_hash, set(anchors))]
+        for segment in segments:
+            for event_id, (sealed, position) in segment.watched.items():
+                _check_anchors(event_id, sealed, anchors.pop(event_id, []), self.base + self.checked + position)
+            self.checked += segment.checked
+            if segment.fault is not None:
+                raise segment.fault
+            self.last_id, self.last_hash = segment.last_id, segment.last_hash
         if (self.last_id or 0) != frontier:
             reason = _("event %(id)d is sealed but missing (deleted)") % {"id": frontier}
             raise _Broken(Fault.ROWS_DELETED, frontier, reason)
 
-    def _check(self, event_id: int, prev_event_id: int | None, prev_hash: str | None, sealed: str | None, content):
-        if sealed is None:
-            reason = _("event %(id)d is not sealed but lies inside the sealed trail (inserted)") % {"id": event_id}
-            raise _Broken(Fault.OUT_OF_ORDER, event_id, reason)
-        if prev_event_id != self.last_id:
-            self._misplaced(event_id, prev_event_id)
-        if prev_hash != self.last_hash:
-            reason = _("event %(id)d does not follow %(previous)s (inserted or reordered)")
-            raise _Broken(Fault.OUT_OF_ORDER, event_id, reason % {"id": event_id, "previous": self.last_id})
-        if link(prev_hash, content) != sealed:
-            raise _Broken(Fault.ROW_MODIFIED, event_id, _("hash mismatch (row modified)"))
 
-    def _misplaced(self, event_id: int, prev_event_id: int | None) -> None:
-        if prev_event_id is not None and (self.last_id is None or prev_event_id > self.last_id):
+@dataclass
+class _Segment:
+    """What the walk of one id range found: events checked, where it ended, the watched (anchored) events met on the
+    way with their hash and position in the range, and the first fault."""
+
+    checked: int
+    last_id: int | None
+    last_hash: str | None
+    watched: dict[int, tuple[str, int]]
+    fault: _Broken | None
+
+
+def _segment(rows: Iterable[tuple], last_id: int | None, last_hash: str | None, watch: set[int]) -> _Segment:
+    """Walk rows (id, seal's previous id, previous hash, hash, content) from the given link: the hot loop, kept to
+    one hash and three comparisons an event; the first mismatch is then explained by ``_fault``."""
+    sha256, checked, watched, fault = hashlib.sha256, 0, {}, None
+    for event_id, prev_event_id, prev_hash, sealed, content in rows:
+        if (
+            sealed is None
+            or prev_event_id != last_id
+            or prev_hash != last_hash
+            or sha256(prev_hash.encode("ascii") + content).hexdigest() != sealed
+        ):
+            fault = _fault(event_id, prev_event_id, prev_hash, sealed, content, last_id, last_hash)
+            break
+        checked += 1
+        if event_id in watch:
+            watched[event_id] = (sealed, checked)
+        last_id, last_hash = event_id, sealed
+    return _Segment(checked, last_id, last_hash, watched, fault)
+
+
+def _fault(event_id, prev_event_id, prev_hash, sealed, content, last_id, last_hash) -> _Broken:  # noqa: PLR0913
+    if sealed is None:
+        reason = _("event %(id)d is not sealed but lies inside the sealed trail (inserted)") % {"id": event_id}
+        return _Broken(Fault.OUT_OF_ORDER, event_id, reason)
+    if prev_event_id != last_id:
+        if prev_event_id is not None and (last_id is None or prev_event_id > last_id):
             reason = _("missing event(s) before %(id)d (deleted)") % {"id": event_id}
-            raise _Broken(Fault.ROWS_DELETED, event_id, reason)
-        inserted = self.last_id
+            return _Broken(Fault.ROWS_DELETED, event_id, reason)
         reason = _("event %(id)d was not sealed before %(next)d (inserted or reordered)")
-        raise _Broken(Fault.OUT_OF_ORDER, inserted, reason % {"id": inserted, "next": event_id})
+        return _Broken(Fault.OUT_OF_ORDER, last_id, reason % {"id": last_id, "next": event_id})
+    if prev_hash != last_hash:
+        reason = _("event %(id)d does not follow %(previous)s (inserted or reordered)")
+        return _Broken(Fault.OUT_OF_ORDER, event_id, reason % {"id": event_id, "previous": last_id})
+    return _Broken(Fault.ROW_MODIFIED, event_id, _("hash mismatch (row modified)"))
+
+
+_ROWS = (
+    "SELECT e.id, s.prev_event_id, s.prev_hash, s.hash, {content} "
+    "FROM audit_auditevent e LEFT JOIN audit_auditseal s ON s.event_id = e.id "
+    "WHERE e.id > %s AND e.id <= %s ORDER BY e.id"
+)
+# Below this many ids one stream is as fast as several connections.
+PARALLEL_MIN = 200_000
+
+
+def _ranges(after: int, frontier: int) -> list[tuple[int, int]]:
+    """The id ranges to walk at once: one per core on a long PostgreSQL walk outside a transaction (other
+    connections would not see the caller's uncommitted rows), else one."""
+    workers = min(os.cpu_count() or 1, 4)
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or workers < 2
+        or frontier - after < max(PARALLEL_MIN, 2)
+    ):
+        return [(after, frontier)]
+    bounds = [after + (frontier - after) * part // workers for part in range(workers + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def _parallel(ranges: list[tuple[int, int]], start: tuple[int | None, str], watch: set[int]) -> list[_Segment]:
+    """Walk the ranges at once, each on its own connection, all in the snapshot of the first one."""
+    params = connection.get_connection_params()
+    connections = [psycopg.Connection.connect(**params) for _range in ranges]
+    try:
+        for number, conn in enumerate(connections):
+            conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+            if number == 0:
+                snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            else:
+                conn.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        starts = [start] + [_link_at(conn, bounds[0]) for conn, bounds in zip(connections[1:], ranges[1:], strict=True)]
+
+        def walk(conn: psycopg.Connection, bounds: tuple[int, int], link: tuple[int | None, str | None]) -> _Segment:
+            sql = _ROWS.format(content=CONTENT["postgresql"])
+            with psycopg.Cursor(conn) as cursor:  # server-side binding: Django's cursor class binds in text only
+                return _segment(cursor.stream(sql, list(bounds), binary=True, size=_STREAM_CHUNK), *link, watch)
+
+        with ThreadPoolExecutor(len(ranges)) as pool:
+            futures = [pool.submit(walk, *job) for job in zip(connections, ranges, starts, strict=True)]
+            return [future.result() for future in futures]
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def _link_at(conn: psycopg.Connection, up_to: int) -> tuple[int | None, str | None]:
+    """The last event at or below this id and its seal: where a walk of the range ending there ends."""
+    row = conn.execute(
+        "SELECT e.id, s.hash FROM audit_auditevent e LEFT JOIN audit_auditseal s ON s.event_id = e.id "
+        "WHERE e.id <= %s ORDER BY e.id DESC LIMIT 1",
+        [up_to],
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, GENESIS_HASH)
 
 
 def _stream(after: int, frontier: int) -> Iterator[tuple]:
     """Events ``after`` < id <= ``frontier`` with their seals, as raw rows, through a server-side cursor."""
-    sql = (
-        f"SELECT e.id, s.prev_event_id, s.prev_hash, s.hash, {CONTENT[connection.vendor]} "  # noqa: S608 (constants)
-        "FROM audit_auditevent e LEFT JOIN audit_auditseal s ON s.event_id = e.id "
-        "WHERE e.id > %s AND e.id <= %s ORDER BY e.id"
-    )
+    sql = _ROWS.format(content=CONTENT[connection.vendor])
     if connection.vendor == "postgresql":  # psycopg's own cursor: Django's binds client-side, in text only
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:

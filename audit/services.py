@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
@@ -48,7 +49,7 @@ def record(
 ) -> AuditEvent:
     """Append one event, in the caller's transaction if there is one: one INSERT, no lock on a shared row."""
     event = _new_event(actor=actor, action=action, target=target, data=data, profile=profile)
-    event.full_clean(validate_unique=False, validate_constraints=False)
+    _validate(event)
     if connection.vendor != "postgresql":
         event.save()
         return event
@@ -123,6 +124,29 @@ def _new_event(
     )
 
 
+# The columns a caller's values reach; the others are set here (time, actor id) or already checked (address, data).
+_CHECKED_FIELDS = tuple(
+    AuditEvent._meta.get_field(name)
+    for name in ("actor_label", "profile", "action", "target_type", "target_id", "user_agent")
+)
+
+
+def _validate(event: AuditEvent) -> None:
+    """What ``full_clean`` would refuse in an event (a blank, a length, an action that is not a dotted code), in a
+    tenth of its time: ``record`` runs in every audited write."""
+    errors: dict[str, list[ValidationError]] = {}
+    for field in _CHECKED_FIELDS:
+        value = getattr(event, field.attname)
+        try:
+            if value in field.empty_values and not field.blank:
+                raise ValidationError(field.error_messages["blank"], code="blank")
+            field.run_validators(value)
+        except ValidationError as error:
+            errors[field.name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+
+
 def _actor_reference(actor: AbstractBaseUser | AnonymousUser | None) -> tuple[int | None, str]:
     if actor is None:
         return None, "system"
@@ -137,7 +161,21 @@ def _plain_json(data: Mapping[str, Any]) -> dict[str, Any]:
     Decimal, dates and UUIDs become strings; so do floats, because PostgreSQL's jsonb
     may print a float differently from Python (1e+20 comes back as an integer).
     """
+    if _plain(data):  # the usual case, strings and integers: nothing to convert
+        return dict(data)
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder, allow_nan=False), parse_float=str)
+
+
+def _plain(value: Any) -> bool:
+    """Made only of what JSON reads back as it was: exact str, int, bool, None, in dicts (string keys) and lists."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
+    if kind is list:
+        return all(_plain(item) for item in value)
+    return False
 
 
 def _valid_ip(ip: str | None) -> str | None:

@@ -5,8 +5,8 @@ Run: ``.venv/bin/python benchmarks/audit.py [--database-url postgres://…/om_be
 The database is migrated and its audit tables emptied: give it a database of its own (default ``om_audit_bench``
 on the local server).
 
-- verify: INSERTs ``--events`` events in one statement (generate_series), seals them (``audit.chain.seal``), then
-  times ``verify_chain`` (a full walk, which leaves a checkpoint) and ``--from-checkpoint`` after 10 000 more.
+- verify: ``benchmarks/verify_audit.py`` on a rebuilt trail: ``--events`` events INSERTed in one statement, sealed
+  by the sealer, then ``verify_chain`` and ``manage.py verify_audit`` timed, ``--from-checkpoint`` after 10 000 more.
 - throughput: ``--writers`` processes each call ``audit.record()`` in its own transaction for ``--seconds``; events/s.
   With ``synchronous_commit=on`` every one of those transactions waits for its WAL flush: the disk's fdatasync rate
   (``pg_test_fsync``) times what group commit gathers bounds it; ``off`` shows what the code path itself allows.
@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,62 +51,19 @@ def load() -> str:
 
 
 def empty_trail() -> None:
-    from django.db import connection
+    from verify_audit import empty_trail as empty
 
-    from audit import triggers
-
-    triggers.drop(connection)
-    triggers.drop_truncate(connection, function=False)
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE audit_auditevent, audit_auditseal, audit_auditcheckpoint RESTART IDENTITY")
-    triggers.install_truncate(connection, function=False)
-    triggers.install(connection)
+    empty()
 
 
-def bench_verify(events: int) -> None:
-    from django.db import connection
+def bench_verify(url: str, events: int) -> None:
+    """``benchmarks/verify_audit.py`` on a rebuilt trail of ``events`` events."""
+    import verify_audit
 
-    from audit.chain import seal, verify_chain
-
-    empty_trail()
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_auditevent (occurred_at, actor_id, actor_label, profile, action, target_type, "
-            "target_id, data, ip, user_agent) SELECT now() - (%s - g) * interval '1 ms', g %% 5000, "
-            "'member' || (g %% 5000), 'member', 'claim.submitted', 'claims.claim', md5(g::text)::uuid::text, "
-            "jsonb_build_object('reference', 'CLM-2026-' || g, 'amount', '123.45', 'items', 3), "
-            "('192.168.1.' || (g %% 250))::inet, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140' "
-            "FROM generate_series(1, %s) g",
-            [events, events],
-        )
-        cursor.execute("ANALYZE audit_auditevent")
-    inserted = time.perf_counter()
-    sealed = seal(batch=50_000, wait=30)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE audit_auditseal")
-    sealing = time.perf_counter() - inserted
-    print(f"  inserted {events} events in {inserted - started:.1f} s; sealed {sealed} in {sealing:.1f} s")
-    for label, kwargs in (("full", {}), ("full (again, warm cache)", {})):
-        cpu, started = time.process_time(), time.perf_counter()
-        result = verify_chain(seal_first=False, **kwargs)
-        wall = time.perf_counter() - started
-        print(
-            f"  verify_audit {label}: {result.message} — {wall:.2f} s wall, {time.process_time() - cpu:.2f} s "
-            f"Python CPU, {result.checked / wall:,.0f} events/s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_auditevent (occurred_at, actor_label, profile, action, target_type, target_id, data, "
-            "user_agent) SELECT now(), 'system', '', 'claim.paid', '', '', '{}', '' FROM generate_series(1, 10000)"
-        )
-    seal(wait=30)
-    started = time.perf_counter()
-    result = verify_chain(seal_first=False, from_checkpoint=True)
-    print(f"  verify_audit --from-checkpoint: {result.message} — {time.perf_counter() - started:.2f} s")
+    verify_audit.run(url, events, rebuild=True)
 
 
-def _writer(url: str, seconds: float, synchronous_commit: str, ready, go, counts) -> None:
+def _writer(url: str, seconds: float, synchronous_commit: str, per_transaction: int, ready, go, counts) -> None:  # noqa: PLR0913
     setup(url)
     from django.db import connection, transaction
 
@@ -115,38 +74,106 @@ def _writer(url: str, seconds: float, synchronous_commit: str, ready, go, counts
     ready.release()
     go.wait()
     done, deadline = 0, time.monotonic() + seconds
+    cpu = time.process_time()
     while time.monotonic() < deadline:
         with transaction.atomic():
-            record(actor=None, action="account.logged_in", data={"n": done})
-        done += 1
-    counts.put(done)
+            for _ in range(per_transaction):
+                record(actor=None, action="account.logged_in", data={"n": done})
+                done += 1
+    counts.put((done, time.process_time() - cpu))
 
 
-def bench_throughput(url: str, writers: int, seconds: float, synchronous_commit: str = "on") -> None:
+def commit_floor(url: str, clients: int, seconds: float, synchronous_commit: str) -> float | None:
+    """pgbench, the same number of clients, one single-row INSERT per transaction into a table like the trail's:
+    the commits per second the database and its disk allow, without Python. None without pgbench."""
+    import psycopg
+
+    pgbench = shutil.which("pgbench")
+    if pgbench is None:
+        return None
+    with psycopg.connect(url, autocommit=True) as admin:  # logged, like the trail: each commit waits for its WAL
+        admin.execute("CREATE TABLE IF NOT EXISTS bench_commit_floor (id bigserial PRIMARY KEY, n int)")
+        admin.execute("TRUNCATE bench_commit_floor")
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write("INSERT INTO bench_commit_floor (n) VALUES (1);\n")
+    done = subprocess.run(  # noqa: S603 (pgbench from PATH, fixed arguments)
+        [
+            pgbench,
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, os.cpu_count() or 1)),
+            "-T",
+            str(int(seconds)),
+            "-f",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PGOPTIONS": f"-c synchronous_commit={synchronous_commit}"},
+    )
+    Path(script.name).unlink()
+    found = re.search(r"tps = ([0-9.]+)", done.stdout)
+    return float(found.group(1)) if found else None
+
+
+def bench_throughput(  # noqa: PLR0913
+    url: str,
+    writers: int,
+    seconds: float,
+    synchronous_commit: str = "on",
+    per_transaction: int = 1,
+    floor: float | None = None,
+) -> None:
     from audit.chain import seal, verify_chain
 
     empty_trail()
     context = multiprocessing.get_context("spawn")
     counts, ready, go = context.Queue(), context.Semaphore(0), context.Event()
     processes = [
-        context.Process(target=_writer, args=(url, seconds, synchronous_commit, ready, go, counts))
+        context.Process(target=_writer, args=(url, seconds, synchronous_commit, per_transaction, ready, go, counts))
         for _ in range(writers)
     ]
     for process in processes:
         process.start()
     for _process in processes:  # every process imported Django and connected
         ready.acquire()
+    before = load()
     go.set()
-    total = sum(counts.get() for _ in processes)
+    results = [counts.get() for _ in processes]
     for process in processes:
         process.join()
+    total, cpu = sum(count for count, _cpu in results), sum(cpu for _count, cpu in results)
+    rate = total / seconds
+    versus = f", {rate / floor:.2f}× the commit floor ({floor:,.0f}/s)" if floor else ""
     print(
-        f"  {writers} writers × {seconds:.0f} s, synchronous_commit={synchronous_commit}: {total} events, "
-        f"{total / seconds:,.0f} events/s"
+        f"  {writers} writers × {seconds:.0f} s, {per_transaction} event(s) a transaction, "
+        f"synchronous_commit={synchronous_commit}: {total} events, {rate:,.0f} events/s, "
+        f"{rate / per_transaction:,.0f} transactions/s{versus}; writers' CPU {cpu / max(total, 1) * 1e6:,.0f} µs "
+        f"an event (load before: {before.split('load average:')[-1].strip()}, after: "
+        f"{load().split('load average:')[-1].strip()})",
+        flush=True,
     )
     started = time.perf_counter()
     sealed = seal(wait=30)
-    print(f"  sealed afterwards: {sealed} in {time.perf_counter() - started:.2f} s; {verify_chain().message}")
+    print(f"    sealed afterwards: {sealed} in {time.perf_counter() - started:.2f} s; {verify_chain().message}")
+
+
+def run_throughput(url: str, writers: list[int], seconds: float, commits: list[str], batches: list[int]) -> None:
+    """For each commit mode and number of writers: the pgbench commit floor, then the writers at each batch size."""
+    for commit in commits:
+        for count in writers:
+            floor = commit_floor(url, count, seconds, commit)
+            print(
+                f"  pgbench, {count} client(s), one INSERT a transaction, synchronous_commit={commit}: "
+                + (f"{floor:,.0f} commits/s ({load().split('load average:')[-1].strip()})" if floor else "absent"),
+                flush=True,
+            )
+            for per_transaction in batches:
+                bench_throughput(url, count, seconds, commit, per_transaction, floor)
 
 
 def _holder(url: str, hold: float, recorded) -> None:
@@ -193,8 +220,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--writers", default="1,8", help="Comma-separated numbers of writer processes to run.")
+    parser.add_argument("--writers", default="1,2,4,8", help="Comma-separated numbers of writer processes to run.")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--per-transaction",
+        default="1,5",
+        help="Comma-separated numbers of events a writer transaction records (a business transaction records several).",
+    )
     parser.add_argument("--only", choices=["verify", "throughput", "latency"])
     parser.add_argument(
         "--synchronous-commit",
@@ -207,12 +239,14 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     parts = {
-        "verify": lambda: bench_verify(options.events),
-        "throughput": lambda: [
-            bench_throughput(options.database_url, int(count), options.seconds, commit)
-            for commit in (["on", "off"] if options.synchronous_commit == "both" else [options.synchronous_commit])
-            for count in options.writers.split(",")
-        ],
+        "verify": lambda: bench_verify(options.database_url, options.events),
+        "throughput": lambda: run_throughput(
+            options.database_url,
+            [int(count) for count in options.writers.split(",")],
+            options.seconds,
+            ["on", "off"] if options.synchronous_commit == "both" else [options.synchronous_commit],
+            [int(count) for count in options.per_transaction.split(",")],
+        ),
         "latency": lambda: bench_latency(options.database_url),
     }
     for name, run in parts.items():

@@ -34,8 +34,9 @@ else listed as absent); ``claim_create`` (``POST /api/claims``: 10 items, one sm
 made beforehand, untimed, when the pool is short); ``backoffice_queue`` (``/backoffice/claims/``);
 ``company_employees`` (``/space/company/employees/`` of a seeded company of about 100 employees).
 
-``--audit`` also runs ``benchmarks/audit.py``'s throughput part (8 writer processes calling ``audit.record()`` in
-their own transactions) on a database of its own, ``<database>_audit``.
+``--audit`` also runs ``benchmarks/audit.py``'s throughput part (1, 2, 4 and 8 writer processes calling
+``audit.record()`` in their own transactions, one event or five a transaction, each beside pgbench's commit floor at
+the same number of clients) on a database of its own, ``<database>_audit``.
 """
 
 from __future__ import annotations
@@ -694,7 +695,7 @@ def run_audit(args) -> None:
             connection.execute(f'CREATE DATABASE "{database}"')
     print(f"audit throughput ({audit_url}), {load_average()}", flush=True)
     command = [sys.executable, "benchmarks/audit.py", "--database-url", audit_url, "--only", "throughput"]
-    command += ["--writers", "8", "--seconds", str(args.duration)]
+    command += ["--writers", "1,2,4,8", "--per-transaction", "1,5", "--seconds", str(args.duration)]
     subprocess.run(command, cwd=ROOT, check=True)  # noqa: S603
 
 

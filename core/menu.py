@@ -7,14 +7,17 @@ app edits another's template.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 
 @dataclass(frozen=True)
@@ -30,27 +33,45 @@ class Entry:
     visible: Callable[[object], bool] | None = field(default=None, compare=False)
 
     def url(self) -> str | None:
-        try:
-            return reverse(self.url_name)
-        except NoReverseMatch:
-            return None
+        """The entry's address, reversed once per URL configuration, script prefix and language."""
+        key = (self.url_name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
+        if key not in _URLS:
+            try:
+                _URLS[key] = reverse(self.url_name)
+            except NoReverseMatch:
+                _URLS[key] = None
+        return _URLS[key]
+
+
+_URLS: dict[tuple, str | None] = {}
 
 
 def app_menus() -> list[ModuleType]:
-    """The ``menu`` modules of the installed apps that have one."""
+    """The ``menu`` modules of the installed apps that have one (looked up once per set of installed apps: every
+    page of a space reads them, and looking for an app's missing ``menu`` searches the whole import path again)."""
+    return list(_app_menus(tuple(config.name for config in apps.get_app_configs())))
+
+
+@functools.cache
+def _app_menus(app_names: tuple[str, ...]) -> tuple[ModuleType, ...]:
     modules = []
-    for config in apps.get_app_configs():
+    for name in app_names:
         try:
-            modules.append(import_module(f"{config.name}.menu"))
+            modules.append(import_module(f"{name}.menu"))
         except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.menu":
+            if exc.name != f"{name}.menu":
                 raise
-    return modules
+    return tuple(modules)
 
 
 def all_entries() -> list[Entry]:
-    entries = [entry for module in app_menus() for entry in getattr(module, "ENTRIES", [])]
-    return sorted(entries, key=lambda entry: (entry.order, str(entry.title)))
+    return list(_sorted_entries(tuple(app_menus()), get_language()))
+
+
+@functools.cache
+def _sorted_entries(modules: tuple[ModuleType, ...], language: str | None) -> tuple[Entry, ...]:
+    entries = [entry for module in modules for entry in getattr(module, "ENTRIES", [])]
+    return tuple(sorted(entries, key=lambda entry: (entry.order, str(entry.title))))
 
 
 def entries_for(profile) -> list[tuple[Entry, str]]:
