@@ -105,6 +105,39 @@ def test_the_home_shows_the_last_reimbursement_in_euros_with_what_is_left_to_pay
     assert reverse("benefits:card") in page
 
 
+def test_the_home_reads_the_ledger_so_automatic_reimbursements_appear_too(fam, client):
+    from ledger.tests.factories import flow_row, import_flow
+
+    claim = bf.decided_claim(fam, [("B_GP", "30.00", "16.50", "13.50"), ("B_OPTICS", "300.00", "0.09", "150.00")])
+    import_flow([flow_row("NOEMIE-HOME-1", fam, who="child", category="B_GP", expense="30.00", paid="19.00")])
+    first, second = home_summary(fam["profile"]).reimbursements
+    assert (first.claim_id, first.reference, first.beneficiary, first.channel) == (
+        None,
+        "NOEMIE-HOME-1",
+        fam["child"].person.full_name,
+        "scheme_flow",
+    )
+    assert (first.spent, first.compulsory, first.reimbursed, first.left_to_pay, first.status) == (
+        Decimal("30.00"),
+        Decimal("19.00"),
+        Decimal("11.00"),
+        Decimal("0.00"),
+        "queued",
+    )
+    assert (second.claim_id, second.reimbursed, second.left_to_pay) == (
+        claim.public_id,
+        Decimal("163.50"),
+        Decimal("149.91"),
+    )
+    page = page_client(fam["profile"]).get(reverse("accounts:dashboard")).content.decode()
+    assert "NOEMIE-HOME-1" in page and "Automatic (compulsory scheme)" in page and claim.reference in page
+    body = client.get("/api/me/home", **bearer(fam["profile"])).json()
+    assert [(r["channel"], r["claim_id"], r["reimbursed"]) for r in body["reimbursements"]] == [
+        ("scheme_flow", None, "11.00"),
+        ("online", str(claim.public_id), "163.50"),
+    ]
+
+
 def test_the_home_speaks_french_money(fam):
     bf.decided_claim(fam, [("B_OPTICS", "1300.00", "0.09", "150.00")])
     client = page_client(fam["profile"])
