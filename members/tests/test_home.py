@@ -88,7 +88,9 @@ def history(fam, size: int) -> None:
     for _ in range(size):
         bf.decided_claim(fam, [("B_GP", "30.00", "16.50", "13.50"), ("B_OPTICS", "300.00", "0.09", "150.00")])
         in_progress_claim(fam)
-        refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED)
+        refused = bf.decided_claim(
+            fam, status=ClaimStatus.PARTIALLY_VALIDATED, ledger=False
+        )  # every item refused below
         refused.items.update(decision=ItemDecision.REFUSED, refusal_reason="missing_documents", reimbursed_amount=None)
         shift = next(_receipts)
         call(fam["contract"], due_in_days=-40 - shift)
@@ -174,7 +176,7 @@ def test_an_overdue_direct_debit_call_is_not_offered_a_card_payment(fam):
 
 def test_what_we_wait_for_originals_a_missing_document_and_a_request(fam):
     waiting = in_progress_claim(fam, originals_requested_at=timezone.now(), originals_note="Send the lab invoice.")
-    refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED)
+    refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED, ledger=False)  # every item refused below
     refused.items.update(decision=ItemDecision.REFUSED, refusal_reason="missing_documents", reimbursed_amount=None)
     summary = home_summary(fam["profile"])
     kinds = [item.kind for item in summary.awaited]
