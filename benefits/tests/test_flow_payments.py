@@ -118,3 +118,14 @@ def test_the_back_office_lists_the_automatic_reimbursements_and_the_batch_names_
     response = client.post(reverse("payments_backoffice:batch_create"))
     page = client.get(response.url).content.decode()
     assert "2 automatic acts" in page and "AUTO-" in page
+
+
+def test_the_privacy_export_lists_the_automatic_transfer(family, staff_user):
+    from benefits.privacy_hooks import export
+    from privacy.hooks import Subject
+
+    import_flow([flow_row("N-P", family)])
+    batch = services.payment_batch_create(actor=staff_user).batch
+    rows = export(Subject(person=family["holder"], user=family["profile"].user))
+    assert [(row["claim_reference"], row["amount_eur"]) for row in rows] == [("", Decimal("11.00"))]
+    assert rows[0]["transfer_reference"].startswith(f"AUTO-{batch.reference.removeprefix('VIR-')}")
