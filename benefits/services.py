@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record
@@ -24,7 +26,7 @@ from benefits import selectors, sepa
 from benefits.models import PaidBenefitLine, PaymentBatch, PaymentLine
 from claims.models import Claim
 from claims.services import claim_mark_paid
-from claims.services.notify import notify
+from claims.services.notify import notify, notify_person
 from core import crypto
 from documents.pdf import paris_today
 from ledger import services as ledger_services
@@ -145,6 +147,17 @@ def _pay_flows(actor, batch, flows: list[selectors.FlowPayable], lines: list[Pay
     ledger_services.flow_lines_paid(
         actor=actor, lines=[benefit for flow in flows for benefit in flow.lines], paid_at=paid_at, batch=batch
     )
+    url = settings.PORTAL_URL + reverse("benefits:feed")
+    for flow, line in zip(flows, lines, strict=True):
+        context = {
+            "count": len(flow.lines),
+            "amount": line.amount,
+            "iban_last4": line.iban_last4,
+            "execution_date": batch.execution_date,
+            "transfer_reference": line.end_to_end_id,
+            "url": url,
+        }
+        notify_person(flow.member, "automatic_paid", context)  # the payment receipt, as for a claim (SPEC X3)
 
 
 def _notify_paid(batch: PaymentBatch, line: PaymentLine) -> None:

@@ -129,3 +129,28 @@ def test_the_privacy_export_lists_the_automatic_transfer(family, staff_user):
     rows = export(Subject(person=family["holder"], user=family["profile"].user))
     assert [(row["claim_reference"], row["amount_eur"]) for row in rows] == [("", Decimal("11.00"))]
     assert rows[0]["transfer_reference"].startswith(f"AUTO-{batch.reference.removeprefix('VIR-')}")
+
+
+def test_the_subscriber_gets_a_payment_receipt_for_the_automatic_reimbursements(
+    family, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    import_flow([flow_row("N-M1", family), flow_row("N-M2", family, who="child", day=21)])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.payment_batch_create(actor=staff_user).batch
+    (message,) = mailoutbox
+    assert message.to == [family["profile"].user.email]
+    assert message.subject == "Automatic reimbursements: 22.00 EUR paid"
+    assert "sent us 2 care acts of your family" in message.body
+    assert f"ending in {bf.IBANS[0][-4:]}" in message.body and batch.reference.removeprefix("VIR-") in message.body
+
+
+def test_the_receipt_speaks_french(family, staff_user, mailoutbox, django_capture_on_commit_callbacks):
+    user = family["profile"].user
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    import_flow([flow_row("N-FR", family)])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_batch_create(actor=staff_user)
+    (message,) = mailoutbox
+    assert message.subject == "Remboursements automatiques : 11,00 EUR versés"
+    assert "nous a transmis 1 acte de soins de votre famille" in message.body
