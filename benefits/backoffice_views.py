@@ -22,9 +22,13 @@ PAGE_SIZE = 20
 @staff_only
 def payments(request: HttpRequest) -> HttpResponse:
     payables = selectors.payables()
+    flows = selectors.flow_payables()
     context = {
         "ready": [payable for payable in payables if payable.account],
         "blocked": [payable for payable in payables if not payable.account],
+        "ready_flows": [flow for flow in flows if flow.account],
+        "blocked_flows": [flow for flow in flows if not flow.account],
+        "transfers": sum(1 for payable in payables if payable.account) + sum(1 for flow in flows if flow.account),
         "batches": Paginator(selectors.batch_list(), PAGE_SIZE).get_page(request.GET.get("page")),
     }
     return render(request, "benefits/backoffice/payments.html", context)
@@ -35,7 +39,7 @@ def payments(request: HttpRequest) -> HttpResponse:
 def batch_create(request: HttpRequest) -> HttpResponse:
     result = services.payment_batch_create(actor=request.user)
     if result.batch is None:
-        messages.warning(request, _("No claim can be paid now."))
+        messages.warning(request, _("Nothing can be paid now."))
         return redirect("payments_backoffice:list")
     message = ngettext(
         "Batch %(reference)s made: %(count)d transfer.",

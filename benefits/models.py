@@ -1,7 +1,9 @@
-"""Payment batches: validated claims paid by SEPA credit transfer (ISO 20022 pain.001), one line per claim.
+"""Payment batches: validated claims and the automatic reimbursements of the compulsory scheme's flow paid by SEPA
+credit transfer (ISO 20022 pain.001): one line per claim, and one line per subscriber for the flow's acts.
 
 A claim is paid once: ``PaymentLine.claim`` is unique, so a second batch can never take a claim again, whatever
-the state of ``Claim.paid_at``. The IBAN paid to is copied (encrypted) on the line: the statement shows the account
+the state of ``Claim.paid_at``. A ledger line of the flow is paid once too: ``PaidBenefitLine.benefit_line`` is
+unique. The IBAN paid to is copied (encrypted) on the line: the statement shows the account
 actually credited even after the member changes it. The XML file is stored encrypted in the default storage.
 """
 
@@ -41,11 +43,25 @@ class PaymentBatch(PublicModel):
 
 
 class PaymentLine(PublicModel):
-    """The transfer of one claim's reimbursement to the subscriber's account."""
+    """The transfer of one claim's reimbursement to the subscriber's account, or of the automatic reimbursements
+    (scheme flow) of a subscriber's family (``claim`` empty, ``member`` the subscriber, the acts in ``flow_lines``)."""
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
     claim = models.OneToOneField(
-        "claims.Claim", on_delete=models.PROTECT, related_name="payment_line", verbose_name=_("claim")
+        "claims.Claim",
+        on_delete=models.PROTECT,
+        related_name="payment_line",
+        verbose_name=_("claim"),
+        null=True,
+        blank=True,
+    )
+    member = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subscriber paid"),
+        null=True,
+        blank=True,
     )
     amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
     creditor_name = models.CharField(_("creditor"), max_length=70)
@@ -60,7 +76,26 @@ class PaymentLine(PublicModel):
         ordering = ["batch", "pk"]
         constraints = [
             models.CheckConstraint(name="payment_line_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="payment_line_claim_or_member", condition=Q(claim__isnull=False) | Q(member__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.end_to_end_id} {self.amount}"
+
+
+class PaidBenefitLine(models.Model):
+    """An act of the compulsory scheme's flow (a ledger line) paid by a payment line: unique, so paid once."""
+
+    payment_line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="flow_lines")
+    benefit_line = models.OneToOneField(
+        "ledger.BenefitLine", on_delete=models.PROTECT, related_name="payment", verbose_name=_("benefit line")
+    )
+
+    class Meta:
+        verbose_name = _("automatic reimbursement paid")
+        verbose_name_plural = _("automatic reimbursements paid")
+
+    def __str__(self) -> str:
+        return f"{self.payment_line_id} {self.benefit_line_id}"

@@ -3,12 +3,16 @@ the account masked. Payments are accounting records kept ten years: never erased
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from benefits.models import PaymentLine
 from privacy.hooks import ErasureOutcome, Kept, PrivacyHook, Subject, register
 
 
 def _lines(subject: Subject):
-    return PaymentLine.objects.filter(claim__member=subject.person).select_related("batch", "claim")
+    """The transfers of the person's claims and of their family's automatic reimbursements (scheme flow)."""
+    mine = Q(claim__member=subject.person) | Q(member=subject.person)
+    return PaymentLine.objects.filter(mine).select_related("batch", "claim")
 
 
 def export(subject: Subject) -> list | None:
@@ -16,7 +20,8 @@ def export(subject: Subject) -> list | None:
         return None
     return [
         {
-            "claim_reference": line.claim.reference,
+            "claim_reference": line.claim.reference if line.claim else "",
+            "transfer_reference": line.end_to_end_id,
             "execution_date": line.batch.execution_date,
             "amount_eur": line.amount,
             "account": f"•••• {line.iban_last4}",

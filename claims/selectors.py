@@ -192,6 +192,8 @@ def duplicates_of(claim: Claim) -> dict[str, list[str]]:
                     currency,
                 ):
                     found.setdefault(str(item.public_id), set()).add(reference)
+        for item, line in _paid_elsewhere(claim, flagged):
+            found.setdefault(str(item.public_id), set()).add(f"{line.reference} ({line.get_channel_display()})")
     documents = [doc for item in items for doc in item.documents.all() if doc.is_duplicate]
     if documents:
         twins = CareDocument.objects.filter(
@@ -202,6 +204,13 @@ def duplicates_of(claim: Claim) -> dict[str, list[str]]:
                 if doc.sha256 == sha256 and doc.pk != pk:
                     found.setdefault(str(doc.public_id), set()).add(reference)
     return {key: sorted(refs) for key, refs in found.items()}
+
+
+def _paid_elsewhere(claim: Claim, items: list[CareItem]) -> list[tuple]:
+    """(item, ledger line) for the items whose act another channel paid (the scheme's flow, an invoice): one query."""
+    from ledger import claims_hooks  # ledger builds on claims: imported when used
+
+    return claims_hooks.paid_elsewhere(claim.beneficiary_id, items)
 
 
 def same_item_q(beneficiary_id, item: CareItem) -> Q:

@@ -182,6 +182,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         _("Your claim %(reference)s is sent. Keep the original bills for 2 years.")
         % {"reference": result.claim.reference},
     )
+    if result.claim.has_duplicates:
+        messages.warning(
+            request, _("Part of this claim may already have been reimbursed or claimed: see the items marked below.")
+        )
     return redirect("claims:detail", public_id=result.claim.public_id)
 
 

@@ -21,6 +21,7 @@ from contracts.choices import (
     PaymentMethod,
     ProductLine,
 )
+from core.dated import DatedQuerySet
 from core.models import PublicModel, TimeStampedModel
 
 
@@ -119,12 +120,6 @@ class Product(Bilingual, TimeStampedModel):
         ordering = ["line", "level"]
 
 
-class GuaranteeLineQuerySet(models.QuerySet):
-    def in_force(self, on: date) -> "GuaranteeLineQuerySet":
-        """The versions in force on ``on`` (one per product and category)."""
-        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-
-
 FIRST_VERSION = date(2000, 1, 1)
 
 
@@ -135,7 +130,7 @@ class GuaranteeLine(TimeStampedModel):
     engine uses the version in force on the care date, so a change never rewrites what older care is paid.
     """
 
-    objects = GuaranteeLineQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="guarantee_lines")
     category = models.ForeignKey(CareCategory, on_delete=models.PROTECT, related_name="guarantee_lines")
@@ -339,6 +334,8 @@ class BaseTariff(TimeStampedModel):
     base is the price (medicines, some devices). The compulsory share of an act is ``base × rate − flat fee``
     (the *participation forfaitaire*), never above the expense.
     """
+
+    objects = DatedQuerySet.as_manager()
 
     act_code = models.CharField(_("act code"), max_length=16)
     category = models.ForeignKey(CareCategory, on_delete=models.PROTECT, related_name="tariffs")

@@ -120,23 +120,17 @@ def category_tariffs(category_ids) -> dict[int, list]:
     return found
 
 
-def tariff_in_force(tariffs, on: date):
-    """The version among ``tariffs`` in force on ``on`` (None if none)."""
-    for tariff in tariffs:
-        if tariff.valid_from <= on and (tariff.valid_to is None or on <= tariff.valid_to):
-            return tariff
-    return None
-
-
 def tariff_on(*, on: date, act_code: str = "", category_id: int | None = None):
-    """The base tariff in force on ``on`` for the act code, else the category's default act (None if none)."""
+    """The base tariff in force on ``on`` for the act code, else the category's default act (None if none): one
+    query for both."""
     from contracts.models import BaseTariff
 
-    tariffs = BaseTariff.objects.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-    if act_code:
-        found = tariffs.filter(act_code=act_code).first()
-        if found is not None:
-            return found
-    if category_id is None:
+    if not act_code and category_id is None:
         return None
-    return tariffs.filter(category_id=category_id, is_category_default=True).first()
+    wanted = Q(act_code=act_code) if act_code else Q()
+    if category_id is not None:
+        wanted |= Q(category_id=category_id, is_category_default=True)
+    found = list(BaseTariff.objects.in_force(on).filter(wanted))
+    return next((t for t in found if act_code and t.act_code == act_code), None) or next(
+        (t for t in found if t.category_id == category_id and t.is_category_default), None
+    )

@@ -26,6 +26,7 @@ from audit.services import record
 from contracts.choices import AffiliationRole, ContractKind, GuaranteeBasis, ProductLine
 from contracts.models import (
     Affiliation,
+    BaseTariff,
     CareCategory,
     Contract,
     ContractOption,
@@ -601,3 +602,63 @@ def tariffs_load(*, actor: User | None, content: str) -> dict[str, int]:
     if changes:  # reloading the same file writes nothing, not even an event
         record(actor=actor, action="tariffs.loaded", data=dict(changes), profile="staff")
     return dict(changes)
+
+
+TARIFF_TERMS = ("base", "rate", "flat_fee")
+
+
+@transaction.atomic
+def tariff_version_add(*, actor: User | None, act_code: str, valid_from: date, **terms) -> BaseTariff:
+    """A new version of an act's base tariff from ``valid_from`` (staff, between two loads of the tariff file):
+    the version in force then ends the day before, so versions never overlap; care before ``valid_from`` keeps the
+    old values. ``terms``: ``base`` (None: the price), ``rate`` (0-100 %), ``flat_fee``; the act's category and
+    labels are carried over. Bad input raises a ``ValidationError`` naming the field and changes nothing."""
+    from datetime import timedelta
+
+    if set(terms) - set(TARIFF_TERMS):
+        raise ValidationError(_("Unknown tariff terms."), code="terms")
+    versions = list(BaseTariff.objects.select_for_update().filter(act_code=act_code).order_by("valid_from"))
+    if not versions:
+        raise field_error("act_code", _("Unknown act code %(act)s."), code="unknown_act", act=act_code)
+    latest = versions[-1]
+    if valid_from <= latest.valid_from:
+        raise field_error(
+            "valid_from",
+            _("A new version starts after the last one (from %(date)s)."),
+            code="order",
+            date=str(latest.valid_from),
+        )
+    version = BaseTariff(
+        act_code=act_code,
+        category_id=latest.category_id,
+        label_fr=latest.label_fr,
+        label_en=latest.label_en,
+        is_category_default=latest.is_category_default,
+        valid_from=valid_from,
+        **{field: getattr(latest, field) for field in TARIFF_TERMS},
+    )
+    for field, value in terms.items():
+        setattr(version, field, value)
+    _check_tariff(version)
+    if latest.valid_to is None or latest.valid_to >= valid_from:
+        latest.valid_to = valid_from - timedelta(days=1)
+        latest.save(update_fields=["valid_to", "updated_at"])
+    with constraint_errors(version):
+        version.save()
+    data = {"act_code": act_code, "valid_from": str(valid_from), "closed": str(latest.valid_to)}
+    data.update({field: str(getattr(version, field)) for field in TARIFF_TERMS})
+    record(actor=actor, action="tariff.versioned", target=version, data=data, profile="staff")
+    return version
+
+
+def _check_tariff(version) -> None:
+    """The amounts of a tariff, each error on its field (in Python: no query)."""
+    errors = {}
+    if version.rate is None or not 0 <= version.rate <= 100:
+        errors["rate"] = _("The rate is a percentage between 0 and 100.")
+    if version.base is not None and version.base < 0:
+        errors["base"] = _("The base cannot be negative.")
+    if version.flat_fee is None or version.flat_fee < 0:
+        errors["flat_fee"] = _("The flat fee cannot be negative.")
+    if errors:
+        raise ValidationError({field: ValidationError(message, code="invalid") for field, message in errors.items()})

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.flows, name="flows"),
     path("rejections/<uuid:public_id>/handled/", views.rejection_resolve, name="rejection_resolve"),
     path("tariffs/", views.tariffs, name="tariffs"),
+    path("tariffs/<str:act_code>/new-version/", views.tariff_version, name="tariff_version"),
 ]

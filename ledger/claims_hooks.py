@@ -8,6 +8,7 @@ from datetime import date
 from claims import engine
 from claims.choices import ItemDecision
 from contracts.models import GuaranteeLine
+from core.dated import version_on
 from ledger import guarantees, selectors, services
 from ledger.choices import Channel
 
@@ -33,6 +34,16 @@ def duplicates(claim, items) -> dict[int, engine.Reimbursement]:
     return {pk: guarantees.duplicate_result(found[key]) for pk, key in keys.items() if key in found}
 
 
+def paid_elsewhere(beneficiary_id, items) -> list[tuple]:
+    """(item, ledger line) for the items (saved or not: a submission) whose act another channel than online claims
+    already paid (the scheme's flow, a third-party-payment invoice, a correction): one query for all of them."""
+    keys = [(item, (item.care_date, item.category_id, engine.cents(item.amount_eur))) for item in items]
+    found = selectors.paid_acts(
+        beneficiary_id=beneficiary_id, acts=[key for _item, key in keys], exclude_channel=Channel.ONLINE_CLAIM
+    )
+    return [(item, found[key]) for item, key in keys if key in found]
+
+
 def dated_lines(product_id: int) -> dict[int, list[GuaranteeLine]]:
     """Every version of the product's guarantee lines, by category (one query)."""
     found: dict[int, list[GuaranteeLine]] = {}
@@ -43,10 +54,7 @@ def dated_lines(product_id: int) -> dict[int, list[GuaranteeLine]]:
 
 def line_on(lines: dict[int, list[GuaranteeLine]], category_id: int, on: date) -> GuaranteeLine | None:
     """The version in force on the care date."""
-    for line in lines.get(category_id, ()):
-        if line.valid_from <= on and (line.valid_to is None or on <= line.valid_to):
-            return line
-    return None
+    return version_on(lines.get(category_id, ()), on)
 
 
 def record_decided(*, actor, claim, items) -> None:

@@ -70,11 +70,24 @@ def paid_acts(*, beneficiary_id, acts: Iterable[ActKey], exclude_channel: str = 
 
 def feed(*, person_ids: Iterable[int]) -> QuerySet[BenefitLine]:
     """The reimbursement feed of these beneficiaries: every channel, newest care first."""
+    return _feed(Q(beneficiary_id__in=list(person_ids)))
+
+
+def _feed(whose: Q) -> QuerySet[BenefitLine]:
     return (
-        BenefitLine.objects.filter(beneficiary_id__in=list(person_ids), contract__is_confidential=False)
+        BenefitLine.objects.filter(whose, contract__is_confidential=False)
         .select_related("beneficiary", "category")
         .order_by("-care_date", "-pk")
     )
+
+
+def member_feed(*, person_id: int) -> QuerySet[BenefitLine]:
+    """``feed`` of ``feed_people(person)`` as one query: the member's lines and their dependants' (the home reads
+    it, where a query more per section counts)."""
+    from contracts.models import Affiliation
+
+    dependants = Affiliation.objects.filter(principal__person_id=person_id, contract__is_confidential=False)
+    return _feed(Q(beneficiary_id=person_id) | Q(beneficiary_id__in=dependants.values("person_id")))
 
 
 def used_by_period(*, beneficiary_id, contract_id, periods: dict[int, tuple[date, date]]) -> dict[int, Decimal]:
@@ -183,6 +196,14 @@ def queued_for_payment() -> dict:
     return {"count": found["n"], "total": found["total"] or ZERO}
 
 
+def queued_lines(*, lock: bool = False) -> QuerySet[BenefitLine]:
+    """The automatic-flow lines waiting for the member's transfer (``lock``: for the payment batch taking them)."""
+    from ledger.choices import PaymentState
+
+    lines = BenefitLine.objects.filter(payment_state=PaymentState.QUEUED, paid_amount__gt=0).order_by("pk")
+    return lines.select_for_update() if lock else lines
+
+
 def rejection_get(*, public_id) -> FlowRejection | None:
     """A rejected statement line of the staff queue (the views are for claims staff only)."""
     return FlowRejection.objects.filter(public_id=public_id).first()
@@ -193,3 +214,10 @@ def tariff_list():
     from contracts.models import BaseTariff
 
     return BaseTariff.objects.select_related("category").order_by("category__position", "act_code", "valid_from")
+
+
+def tariff_versions(*, act_code: str) -> list:
+    """Every version of one act's base tariff, oldest first (empty: no such act)."""
+    from contracts.models import BaseTariff
+
+    return list(BaseTariff.objects.filter(act_code=act_code).select_related("category").order_by("valid_from"))

@@ -21,6 +21,7 @@ from audit.services import record
 from claims import engine
 from claims.choices import ItemDecision
 from contracts.models import Affiliation, CareCategory, GuaranteeLine
+from core.dated import version_on
 from ledger import flow
 from ledger.choices import Channel, PaymentState, Source
 from ledger.models import BenefitLine, FlowImport, FlowRejection, RejectionReason
@@ -35,7 +36,17 @@ def _insert(lines: list[BenefitLine]) -> list[BenefitLine]:
 
 def record_claim(*, actor, claim, items) -> list[BenefitLine]:
     """The lines of a decided claim: one per accepted item, with what the engine froze on it."""
-    lines = [
+    lines = claim_lines(actor=actor, claim=claim, items=items)
+    _insert(lines)
+    total = sum((line.paid_amount for line in lines), Decimal("0.00"))
+    data = {"reference": claim.reference, "lines": len(lines), "paid": str(total)}
+    record(actor=actor, action="ledger.claim_recorded", target=claim, data=data, profile="staff")
+    return lines
+
+
+def claim_lines(*, actor, claim, items) -> list[BenefitLine]:
+    """The ledger lines (not saved) of a decided claim's accepted items."""
+    return [
         BenefitLine(
             beneficiary_id=claim.beneficiary_id,
             contract_id=claim.contract_id,
@@ -60,11 +71,6 @@ def record_claim(*, actor, claim, items) -> list[BenefitLine]:
         for item in items
         if item.decision == ItemDecision.ACCEPTED
     ]
-    _insert(lines)
-    total = sum((line.paid_amount for line in lines), Decimal("0.00"))
-    data = {"reference": claim.reference, "lines": len(lines), "paid": str(total)}
-    record(actor=actor, action="ledger.claim_recorded", target=claim, data=data, profile="staff")
-    return lines
 
 
 def record_invoice(*, actor, invoice, contract, category, base_amount, explanation) -> BenefitLine:
@@ -378,11 +384,7 @@ def _write_flow_lines(lines: list[dict], *, recorded_by) -> None:
 
 def _flow_amount(index, row, person_id, category_id, contract_id, product_id, anchor, used):
     """The engine on one statement line, with the version of its care date and the ceiling consumed so far."""
-    versions = index.lines.get((product_id, category_id), ())
-    line = next(
-        (v for v in versions if v.valid_from <= row.care_date and (v.valid_to is None or row.care_date <= v.valid_to)),
-        None,
-    )
+    line = version_on(index.lines.get((product_id, category_id), ()), row.care_date)
     if line is None:
         result = engine.Reimbursement(engine.ZERO, (engine.Step("no_guarantee", engine.ZERO),))
         return result, engine.ZERO
@@ -399,6 +401,20 @@ def _flow_amount(index, row, person_id, category_id, contract_id, product_id, an
     result = engine.reimburse(guarantee, act, consumed=consumed)
     used[(person_id, contract_id, category_id, row.care_date.year)] += result.amount
     return result, result.amount
+
+
+@transaction.atomic
+def flow_lines_paid(*, actor, lines: list[BenefitLine], paid_at, batch) -> int:
+    """The automatic-flow lines a payment batch just paid: marked paid with the date (the member's feed shows it),
+    one audit event for the batch. Only queued lines change: a line already paid stays as it was."""
+    ids = [line.pk for line in lines]
+    changed = BenefitLine.objects.filter(pk__in=ids, payment_state=PaymentState.QUEUED).update(
+        payment_state=PaymentState.PAID, paid_at=paid_at, updated_at=timezone.now()
+    )
+    total = sum((line.paid_amount for line in lines), Decimal("0.00"))
+    data = {"batch": batch.reference, "lines": changed, "total": str(total)}
+    record(actor=actor, action="ledger.flow_lines_paid", target=batch, data=data, profile="staff")
+    return changed
 
 
 @transaction.atomic

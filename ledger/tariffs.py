@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from contracts.selectors import category_tariffs, tariff_in_force, tariff_on
+from contracts.selectors import category_tariffs, tariff_on
+from core.dated import version_on
 
 
 def shares(*, act_code: str, category_id: int | None, on, expense: Decimal):
@@ -24,6 +25,6 @@ def items_tariffs(items) -> dict[int, tuple | None]:
     by_category = category_tariffs(item.category_id for item in items)
     found = {}
     for item in items:
-        tariff = tariff_in_force(by_category.get(item.category_id, ()), item.care_date)
+        tariff = version_on(by_category.get(item.category_id, ()), item.care_date)
         found[item.pk] = None if tariff is None else (tariff, *tariff.shares(item.amount_eur))
     return found

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile, User
-from claims.choices import DECIDED, PAYABLE, ClaimStatus, ItemDecision
+from claims.choices import DECIDED, ClaimStatus, ItemDecision
 from claims.models import CareItem
 from claims.selectors import claim_list
 from contracts.choices import AffiliationRole, ContractKind, ProductLine
@@ -28,6 +28,9 @@ from contributions.selectors import call_list, overdue_awaited, standing
 from core.home import Awaited, recent_since
 from demarches.selectors import awaited_requests
 from documents.pdf import paris_today
+from ledger import selectors as ledger_selectors
+from ledger.choices import Channel as LedgerChannel
+from ledger.choices import Source as LedgerSource
 from members.choices import PREFERENCE_DEFAULTS, PreferenceCode, PreferenceSource
 from members.models import DeathBenefitDesignation, PreferenceChange
 from people.models import Person, ReferenceSalary
@@ -228,7 +231,9 @@ DOCUMENT_REFUSALS = ("missing_documents", "illegible_documents")
 
 @dataclass(frozen=True)
 class Reimbursement:
-    """One decided claim in money: what the member spent, the compulsory scheme paid, we paid, they still pay."""
+    """A reimbursement in money, read from the benefits ledger: a decided online claim (its accepted acts together)
+    or one act the compulsory scheme sent us (``claim_id`` None): what the member spent, the compulsory scheme paid,
+    we paid, they still pay."""
 
     claim_id: object
     reference: str
@@ -241,6 +246,7 @@ class Reimbursement:
     spent: Decimal
     compulsory: Decimal
     reimbursed: Decimal
+    channel: str = LedgerChannel.ONLINE_CLAIM
 
     @property
     def left_to_pay(self) -> Decimal:
@@ -312,44 +318,54 @@ def _home_claims(actor: Profile) -> QuerySet:
 
 
 def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -> list[Reimbursement]:
-    """The last decided claims with something reimbursed, in euros (one query).
+    """The last reimbursements of the benefits ledger, every channel (``ledger.selectors.member_feed``, the feed the
+    member's *My reimbursements* page lists): an online claim's acts together, each act of another channel on its
+    own, last decided first. Two queries: the last lines, and the claims of the online ones."""
+    if actor is None or actor.kind != ProfileKind.MEMBER or not actor.person_id:
+        return []
+    # A claim holds at most ten items, written together: ``limit`` claims fit in ten lines each.
+    lines = list(ledger_selectors.member_feed(person_id=actor.person_id).order_by("-created_at", "-pk")[: limit * 10])
+    online = [line.source_id for line in lines if line.source_type == LedgerSource.CARE_ITEM]
+    items = CareItem.objects.filter(pk__in=online).select_related("claim") if online else []
+    claims = {str(item.pk): item.claim for item in items}
+    groups: dict[tuple, tuple] = {}
+    for line in lines:
+        claim = claims.get(line.source_id) if line.source_type == LedgerSource.CARE_ITEM else None
+        key = ("claim", claim.pk) if claim else ("line", line.pk)
+        groups.setdefault(key, (claim, []))[1].append(line)
+    return [_reimbursement(claim, group) for claim, group in list(groups.values())[:limit]]
 
-    The one place the home reads reimbursements from: when the benefits ledger lands, only this body changes.
-    """
 
-    accepted = CareItem.objects.filter(claim=OuterRef("pk"), decision=ItemDecision.ACCEPTED).order_by().values("claim")
+def _reimbursement(claim, lines: list) -> Reimbursement:
+    first = lines[0]
 
-    def total(column: str) -> Subquery:
-        return Subquery(accepted.annotate(total=Sum(column)).values("total"), output_field=DecimalField())
+    def total(column: str) -> Decimal:
+        return _cents(sum((getattr(line, column) for line in lines), Decimal("0.00")))
 
-    claims = (
-        _home_claims(actor)
-        .filter(status__in=PAYABLE)
-        .annotate(
-            spent=total("amount_eur"),
-            compulsory=total("compulsory_paid"),
-            reimbursed=total("reimbursed_amount"),
-            first_care=Subquery(accepted.annotate(first=Min("care_date")).values("first")),
-        )
-        .filter(spent__isnull=False)  # a claim whose every item was refused reimbursed nothing
-        .order_by("-decided_at", "-pk")[:limit]
-    )
-    return [
-        Reimbursement(
+    money = {"spent": total("expense"), "compulsory": total("compulsory_paid"), "reimbursed": total("paid_amount")}
+    who = {"beneficiary": first.beneficiary.full_name, "care_date": min(line.care_date for line in lines)}
+    if claim is not None:
+        return Reimbursement(
             claim_id=claim.public_id,
             reference=claim.reference,
-            beneficiary=claim.beneficiary.full_name,
-            care_date=claim.first_care,
             decided_at=claim.decided_at,
             paid_at=claim.paid_at,
             status=claim.status,
             status_label=str(claim.get_status_display()),
-            spent=_cents(claim.spent),
-            compulsory=_cents(claim.compulsory),
-            reimbursed=_cents(claim.reimbursed),
+            **who,
+            **money,
         )
-        for claim in claims
-    ]
+    return Reimbursement(
+        claim_id=None,
+        reference=first.reference,
+        decided_at=first.created_at,
+        paid_at=first.paid_at,
+        status=first.payment_state,
+        status_label=str(first.get_channel_display()),
+        channel=first.channel,
+        **who,
+        **money,
+    )
 
 
 def _claims_and_originals(actor: Profile, since: datetime) -> tuple[list[ClaimInProgress], list[Awaited]]:

@@ -94,6 +94,7 @@ LABELS = {
     "terms_version": _("Version"),
     "accepted_at": _("Accepted on"),
     "claim_reference": _("Claim"),
+    "transfer_reference": _("Transfer reference"),
     "execution_date": _("Transfer date"),
     "amount_eur": _("Amount (EUR)"),
     "account": _("Account"),

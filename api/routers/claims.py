@@ -80,6 +80,11 @@ class CareItemOut(Schema):
     decision: str = Field(description="pending, accepted or refused.")
     refusal_reason: str
     reimbursed_amount: Decimal | None = Field(description="Frozen when the claim is decided; null before.")
+    possible_duplicate: bool = Field(
+        alias="is_duplicate",
+        description="Flagged at submission: the same care is in another claim or was already paid through another "
+        "channel (the compulsory scheme's automatic flow, a third-party-payment invoice). It is never paid twice.",
+    )
     explanation: list[ExplanationLineOut] = Field(description="How the reimbursed amount was computed.")
     documents: list[DocumentOut]
 

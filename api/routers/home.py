@@ -17,14 +17,18 @@ router = Router(tags=["member"])
 
 
 class ReimbursementOut(Schema):
-    claim_id: UUID
-    reference: str
+    claim_id: UUID | None = Field(description="The online claim; null for an act sent by the compulsory scheme.")
+    reference: str = Field(description="The claim's reference, or the scheme's statement line.")
+    channel: str = Field(description="online, tp_invoice, scheme_flow, correction (the benefits ledger's channel).")
     beneficiary: str
     care_date: date | None = Field(description="The first date of care of the accepted items.")
     decided_at: datetime | None
     paid_at: datetime | None = Field(description="Null while the transfer is on its way.")
-    status: str = Field(description="validated or partially_validated.")
-    status_label: str = Field(description="In the caller's language.")
+    status: str = Field(
+        description="A claim's status (validated or partially_validated); for another channel, its payment: "
+        "queued, paid, nothing, with_source."
+    )
+    status_label: str = Field(description="In the caller's language: the claim's status, or the channel.")
     spent: Decimal = Field(description="EUR the member paid for the accepted care.")
     compulsory: Decimal = Field(description="EUR paid by the compulsory scheme (or the CFE).")
     reimbursed: Decimal = Field(description="EUR we paid.")
@@ -69,7 +73,9 @@ class CeilingOut(Schema):
 
 
 class HomeOut(Schema):
-    reimbursements: list[ReimbursementOut] = Field(description="The last decided claims, newest first.")
+    reimbursements: list[ReimbursementOut] = Field(
+        description="The last reimbursements of every channel (the benefits ledger), last decided first."
+    )
     claims_in_progress: list[ClaimInProgressOut]
     awaited: list[AwaitedOut] = Field(description="What we wait for from the member, most urgent first.")
     contributions: ContributionsOut

@@ -5,7 +5,7 @@ A member sees their own lines and their dependants'; a claims staff member impor
 Every other profile sees an empty feed and gets 403 on the import.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -40,6 +40,12 @@ class LineOut(Schema):
     we_paid: Decimal = Field(alias="paid_amount", description="EUR paid by us.")
     left_to_pay: Decimal = Field(description="EUR left to the member.")
     already_paid_elsewhere: bool = Field(alias="is_duplicate")
+    payment: str = Field(
+        alias="payment_state",
+        description="with_source (paid with its claim or invoice), queued (an automatic reimbursement waiting for "
+        "the next transfer), paid, nothing.",
+    )
+    paid_at: datetime | None = Field(description="When the transfer of an automatic reimbursement was made.")
 
     @staticmethod
     def resolve_beneficiary(obj: BenefitLine) -> str:

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from accounts.choices import ProfileKind
 from accounts.tests import factories as f
-from claims.choices import ClaimStatus, ItemDecision
+from claims.choices import PAYABLE, ClaimStatus, ItemDecision
 from claims.models import CareItem, Claim, ClaimsTermsVersion
 from contracts.choices import GuaranteeBasis
 from contracts.models import CareCategory, GuaranteeLine, Product
 from contracts.tests import factories as cf
+from ledger.models import BenefitLine
+from ledger.services import claim_lines
 from people.models import BankAccount
 from people.tests.factories import dependant, person
 
@@ -67,8 +69,10 @@ def decided_claim(
     beneficiary=None,
     paid_at=None,
     status: str = ClaimStatus.VALIDATED,
+    ledger: bool = True,
 ) -> Claim:
-    """A decided claim of ``fam``; ``items``: (category code, spent, compulsory scheme, reimbursed) in EUR."""
+    """A decided claim of ``fam``; ``items``: (category code, spent, compulsory scheme, reimbursed) in EUR; with
+    ``ledger``, its ledger lines as a decision writes them."""
     items = items or [("B_GP", "30.00", "16.50", "13.50")]
     now = timezone.now()
     total = sum(Decimal(spent) for _c, spent, _p, _r in items)
@@ -108,4 +112,6 @@ def decided_claim(
             decision=ItemDecision.ACCEPTED,
             reimbursed_amount=Decimal(reimbursed),
         )
+    if ledger and status in PAYABLE:  # as the decision does: the ledger lines of the accepted items
+        BenefitLine.objects.bulk_create(claim_lines(actor=None, claim=claim, items=claim.items.all()))
     return claim

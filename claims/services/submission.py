@@ -296,11 +296,12 @@ def _item_key(item) -> tuple:
 
 
 def _flag_duplicates(claim: Claim, care_items: list[CareItem], documents: list[list[NewDocument]]) -> int:
-    """Flag on both claims the same document (SHA-256) or the same care item claimed before (SPEC C8).
+    """Flag on both claims the same document (SHA-256) or the same care item claimed before (SPEC C8), and the
+    items whose care another channel already paid (the ledger: the scheme's flow, an invoice).
 
     One query finds the submitted items of the same care (same beneficiary, date, category, amount, currency)
-    and those holding a document of the same content; the new rows are flagged before they are written, the
-    earlier ones updated only when there is something to flag."""
+    and those holding a document of the same content, one the ledger's lines of the same care; the new rows are
+    flagged before they are written, the earlier ones updated only when there is something to flag."""
     hashes = Counter(doc.sha256 for docs in documents for doc in docs)
     same = Q(documents__sha256__in=list(hashes))
     for care_item in care_items:
@@ -318,8 +319,9 @@ def _flag_duplicates(claim: Claim, care_items: list[CareItem], documents: list[l
         if sha256 in hashes:
             earlier_hashes.add(sha256)
             twin_claims.add(claim_id)
+    elsewhere = {id(care_item) for care_item, _line in _paid_elsewhere(claim, care_items)}
     for care_item in care_items:
-        care_item.is_duplicate = _item_key(care_item) in earlier_keys
+        care_item.is_duplicate = _item_key(care_item) in earlier_keys or id(care_item) in elsewhere
     doubled = earlier_hashes | {sha256 for sha256, count in hashes.items() if count > 1}
     for doc in (d for docs in documents for d in docs):
         doc.is_duplicate = doc.sha256 in doubled
@@ -329,5 +331,14 @@ def _flag_duplicates(claim: Claim, care_items: list[CareItem], documents: list[l
         CareDocument.objects.filter(sha256__in=earlier_hashes, item__isnull=False).update(is_duplicate=True)
     if twin_claims:
         Claim.objects.filter(pk__in=twin_claims).update(has_duplicates=True)
-    claim.has_duplicates = bool(twin_items or doubled)
+    claim.has_duplicates = bool(twin_items or doubled or elsewhere)
     return sum(care_item.is_duplicate for care_item in care_items) + len(doubled)
+
+
+def _paid_elsewhere(claim: Claim, care_items: list[CareItem]) -> list[tuple]:
+    """The items whose care (beneficiary, date, category, amount in euros) the benefits ledger already holds from
+    another channel: the compulsory scheme's automatic flow, a third-party-payment invoice, a staff correction
+    (issue 13). One query for the whole claim; the decision pays such an item nothing, the flag tells it now."""
+    from ledger import claims_hooks
+
+    return claims_hooks.paid_elsewhere(claim.beneficiary_id, care_items)

@@ -231,8 +231,8 @@ def test_seed_scale_after_the_demo_uses_its_own_numbers(demo):
 
 
 def test_the_demo_members_home_tells_what_is_happening(demo):
-    """Issue 14: the demo member (holder 0) sees a reimbursement with a left to pay, a refused item waiting for a
-    document, a claim in review, a ceiling used up and an overdue call."""
+    """Issue 14: the demo member (holder 0) sees the last reimbursements, a refused item waiting for a document, a
+    claim in review, a ceiling used up and an overdue call."""
     from accounts.choices import ProfileKind
     from accounts.models import Profile
     from demo.members import holder_number
@@ -240,8 +240,12 @@ def test_the_demo_members_home_tells_what_is_happening(demo):
 
     profile = Profile.objects.get(kind=ProfileKind.MEMBER, person__membership_number=holder_number(0))
     summary = home_summary(profile)
-    assert [r.reference for r in summary.reimbursements] == ["CLM-DEMO-000003", "CLM-DEMO-000002", "CLM-DEMO-000001"]
-    assert any(r.left_to_pay > 0 for r in summary.reimbursements)
+    # The home reads the benefits ledger (issue 13): the demo's NOEMIE file, imported after the claims were decided,
+    # brings the last reimbursements; the claims follow on "My reimbursements".
+    assert len(summary.reimbursements) == 3
+    assert {r.channel for r in summary.reimbursements} == {"scheme_flow"}
+    assert all(r.reference.startswith("NOE-DEMO-") and r.claim_id is None for r in summary.reimbursements)
+    assert all(r.spent == r.compulsory + r.reimbursed + r.left_to_pay for r in summary.reimbursements)
     assert {item.kind for item in summary.awaited} >= {"document"}
     assert summary.contributions.overdue_count >= 1
     assert [c.reference for c in summary.claims_in_progress] == ["CLM-DEMO-000004"]

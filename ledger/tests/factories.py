@@ -53,3 +53,27 @@ def assessed_claim(fam: dict, items: list[tuple[str, date, str, str, str]], *, b
         for position, (code, care_date, spent, base, compulsory) in enumerate(items, start=1)
     )
     return claim
+
+
+def flow_row(ref, family, *, who="holder", category="B_GP", day=20, expense="30.00", base="30.00", paid="19.00"):
+    """One line of a compulsory-scheme statement for a member of ``family`` (``who``: holder or child), care
+    ``day`` days ago."""
+    person = family[who] if who == "holder" else family[who].person
+    return {
+        "statement_ref": ref,
+        "membership_number": family["holder"].membership_number,
+        "birth_date": str(person.birth_date),
+        "act_code": "G",
+        "category": category,
+        "care_date": str(timezone.localdate() - timedelta(days=day)),
+        "expense": expense,
+        "base": base,
+        "compulsory_paid": paid,
+    }
+
+
+def import_flow(rows, actor=None):
+    from ledger import flow
+    from ledger.services import flow_import
+
+    return flow_import(actor=actor, content=flow.to_csv(rows).encode(), file_name="noemie.csv")

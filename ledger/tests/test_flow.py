@@ -17,29 +17,12 @@ from ledger.choices import Channel, PaymentState
 from ledger.models import BenefitLine, FlowImport, FlowRejection, RejectionReason
 from ledger.services import flow_import
 from ledger.tests.factories import assessed_claim
+from ledger.tests.factories import flow_row as _line
+from ledger.tests.factories import import_flow as _import
 
 
 def _day(n: int):
     return timezone.localdate() - timedelta(days=n)
-
-
-def _line(ref, family, *, who="holder", category="B_GP", day=20, expense="30.00", base="30.00", paid="19.00"):
-    person = family[who] if who == "holder" else family[who].person
-    return {
-        "statement_ref": ref,
-        "membership_number": family["holder"].membership_number,
-        "birth_date": str(person.birth_date),
-        "act_code": "G",
-        "category": category,
-        "care_date": str(_day(day)),
-        "expense": expense,
-        "base": base,
-        "compulsory_paid": paid,
-    }
-
-
-def _import(rows, actor=None):
-    return flow_import(actor=actor, content=flow.to_csv(rows).encode(), file_name="noemie.csv")
 
 
 def test_a_flow_pays_the_complementary_share_and_queues_it_idempotently(family, django_assert_max_num_queries):

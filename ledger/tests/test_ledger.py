@@ -135,7 +135,7 @@ def test_the_back_fill_counts_what_was_paid_before_the_ledger(pro, family, claim
     from professionals.models import Invoice
 
     backfill = importlib.import_module("ledger.migrations.0003_backfill").backfill
-    bf.decided_claim(family, [("B_OPTICS", "120.00", "0.00", "100.00")])
+    bf.decided_claim(family, [("B_OPTICS", "120.00", "0.00", "100.00")], ledger=False)
     invoice = _optician_invoice(pro, family)
     Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.ACCEPTED, accepted_amount=Decimal("50.00"))
     backfill(apps, None)

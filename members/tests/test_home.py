@@ -88,7 +88,9 @@ def history(fam, size: int) -> None:
     for _ in range(size):
         bf.decided_claim(fam, [("B_GP", "30.00", "16.50", "13.50"), ("B_OPTICS", "300.00", "0.09", "150.00")])
         in_progress_claim(fam)
-        refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED)
+        refused = bf.decided_claim(
+            fam, status=ClaimStatus.PARTIALLY_VALIDATED, ledger=False
+        )  # every item refused below
         refused.items.update(decision=ItemDecision.REFUSED, refusal_reason="missing_documents", reimbursed_amount=None)
         shift = next(_receipts)
         call(fam["contract"], due_in_days=-40 - shift)
@@ -103,6 +105,39 @@ def test_the_home_shows_the_last_reimbursement_in_euros_with_what_is_left_to_pay
         assert amount in page
     assert page.index("Make a claim") < page.index("My last reimbursements")
     assert reverse("benefits:card") in page
+
+
+def test_the_home_reads_the_ledger_so_automatic_reimbursements_appear_too(fam, client):
+    from ledger.tests.factories import flow_row, import_flow
+
+    claim = bf.decided_claim(fam, [("B_GP", "30.00", "16.50", "13.50"), ("B_OPTICS", "300.00", "0.09", "150.00")])
+    import_flow([flow_row("NOEMIE-HOME-1", fam, who="child", category="B_GP", expense="30.00", paid="19.00")])
+    first, second = home_summary(fam["profile"]).reimbursements
+    assert (first.claim_id, first.reference, first.beneficiary, first.channel) == (
+        None,
+        "NOEMIE-HOME-1",
+        fam["child"].person.full_name,
+        "scheme_flow",
+    )
+    assert (first.spent, first.compulsory, first.reimbursed, first.left_to_pay, first.status) == (
+        Decimal("30.00"),
+        Decimal("19.00"),
+        Decimal("11.00"),
+        Decimal("0.00"),
+        "queued",
+    )
+    assert (second.claim_id, second.reimbursed, second.left_to_pay) == (
+        claim.public_id,
+        Decimal("163.50"),
+        Decimal("149.91"),
+    )
+    page = page_client(fam["profile"]).get(reverse("accounts:dashboard")).content.decode()
+    assert "NOEMIE-HOME-1" in page and "Automatic (compulsory scheme)" in page and claim.reference in page
+    body = client.get("/api/me/home", **bearer(fam["profile"])).json()
+    assert [(r["channel"], r["claim_id"], r["reimbursed"]) for r in body["reimbursements"]] == [
+        ("scheme_flow", None, "11.00"),
+        ("online", str(claim.public_id), "163.50"),
+    ]
 
 
 def test_the_home_speaks_french_money(fam):
@@ -141,7 +176,7 @@ def test_an_overdue_direct_debit_call_is_not_offered_a_card_payment(fam):
 
 def test_what_we_wait_for_originals_a_missing_document_and_a_request(fam):
     waiting = in_progress_claim(fam, originals_requested_at=timezone.now(), originals_note="Send the lab invoice.")
-    refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED)
+    refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED, ledger=False)  # every item refused below
     refused.items.update(decision=ItemDecision.REFUSED, refusal_reason="missing_documents", reimbursed_amount=None)
     summary = home_summary(fam["profile"])
     kinds = [item.kind for item in summary.awaited]

@@ -21,7 +21,7 @@ def test_the_member_home_on_a_phone(browser_page):
     fam["contract"].payment_method = "transfer"
     fam["contract"].save(update_fields=["payment_method"])
     bf.decided_claim(fam, [("B_GP", "30.00", "16.50", "13.50"), ("B_OPTICS", "420.00", "0.09", "150.00")])
-    refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED)
+    refused = bf.decided_claim(fam, status=ClaimStatus.PARTIALLY_VALIDATED, ledger=False)  # every item refused below
     refused.items.update(decision=ItemDecision.REFUSED, refusal_reason="missing_documents", reimbursed_amount=None)
     refused.decided_at = timezone.now() - timedelta(hours=1)
     refused.save(update_fields=["decided_at"])
