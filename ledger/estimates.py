@@ -26,7 +26,8 @@ from claims import engine
 from claims.eligibility import Beneficiary, beneficiaries
 from contracts.choices import CompulsorySchemeMode, GuaranteeBasis
 from contracts.models import BaseTariff, CareCategory, GuaranteeLine
-from contracts.selectors import category_tariffs, tariff_in_force, tariff_on
+from contracts.selectors import category_tariffs, tariff_on
+from core.dated import version_on
 from core.money import euros
 from ledger import selectors
 
@@ -105,7 +106,7 @@ def with_examples(rows: list, *, on: date, scheme_mode: str) -> list[ExampleRow]
         line, fee = row.line, fees.get(row.line.category.code)
         example = None
         if fee is not None and line.basis not in NO_CARE:
-            tariff = tariff_in_force(tariffs.get(line.category_id, ()), on)
+            tariff = version_on(tariffs.get(line.category_id, ()), on)
             example = split(line=line, tariff=tariff, expense=fee, with_scheme=pays_compulsory(scheme_mode))
         found.append(ExampleRow(row, example))
     return found
