@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import StaffRole
 from accounts.decorators import staff_role_required
+from core.forms import GuidedForm
 from ledger import selectors, services
 
 staff_only = staff_role_required(StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
 MAX_FILE = 50 * 1024 * 1024
 
 
-class FlowUploadForm(forms.Form):
+class FlowUploadForm(GuidedForm, forms.Form):
     file = forms.FileField(label=gettext_lazy("Statements file (CSV or JSON)"))
 
 

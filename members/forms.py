@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
+from core.forms import GuidedForm
 from core.identifiers import normalise_iban
 from demarches.fields import MultipleFileField
 from demarches.kind_forms import payload_from
@@ -83,7 +84,7 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-class IdempotentForm(forms.Form):
+class IdempotentForm(GuidedForm, forms.Form):
     """A hidden key fixed when the page is shown: a double click or a retry submits the same request once."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -94,7 +95,7 @@ class IdempotentForm(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4())
 
 
-class ContactForm(forms.Form):
+class ContactForm(GuidedForm, forms.Form):
     """Postal address and phone, applied at once."""
 
     address_line1 = text_field(_("Address"), 120)
@@ -126,7 +127,7 @@ class ContactForm(forms.Form):
         return phone.as_e164 if phone else ""
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(GuidedForm, forms.Form):
     email = forms.EmailField(label=_("New email address"), max_length=254)
     password = password_field()
 
@@ -154,7 +155,7 @@ class BankAccountForm(IdempotentForm):
         return "".join(self.cleaned_data["bic"].split()).upper()
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(GuidedForm, forms.Form):
     """One checkbox per preference; none is required, consent is never presumed."""
 
     def __init__(self, *args: Any, states: list, **kwargs: Any):
