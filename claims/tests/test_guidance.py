@@ -100,7 +100,8 @@ def test_the_documents_input_offers_files_and_the_phone_camera(member_client, fa
 
 def timeline(html: str) -> list[str]:
     section = re.search(r'<ol class="claim-timeline">(.*?)</ol>', html, re.S).group(1)
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", li)).strip() for li in re.findall(r"<li.*?</li>", section, re.S)]
+    steps = re.findall(r"<li.*?</li>", section, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", step)).strip() for step in steps]
 
 
 def test_the_timeline_follows_the_claim_from_sending_to_payment(member_client, family, claims_staff):
