@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from importlib.resources import files
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,6 +34,7 @@ MEMBER = "Member – individual domestic contract with family"
 WIDTHS = (1280, 390)
 SPACE = "/space/"
 AXE = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -149,3 +151,25 @@ def test_the_statement_is_reached_from_the_footer_of_a_member_page(member_page):
     page.locator("footer").get_by_role("link", name=fr("Accessibility: partially compliant")).click()
     expect(page.get_by_role("heading", name=fr("Accessibility statement"), level=1)).to_be_visible()
     assert re.search(r"/accessibility/$", page.url)
+
+
+def test_on_a_phone_the_claim_form_offers_the_camera(member_page, chromium):
+    """The same login on a touch screen of 390 px: the camera input is shown beside the file chooser."""
+    phone = chromium.new_context(
+        base_url=member_page.url.split("/space/")[0],
+        storage_state=member_page.context.storage_state(),
+        locale="fr-FR",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = phone.new_page()
+    claim_form_with_errors(page)
+    camera = page.get_by_label(fr("Or take a photo with the camera"))
+    expect(camera).to_be_visible()
+    expect(camera).to_have_attribute("capture", "environment")
+    expect(page.get_by_label(exact("Supporting documents"))).to_have_attribute("accept", "image/*,application/pdf")
+    camera.scroll_into_view_if_needed()
+    # The viewport only: a full-page capture re-lays the page out without the touch screen's media queries.
+    page.screenshot(path=str(SHOTS / "member-claim-camera-390.png"))
+    phone.close()
