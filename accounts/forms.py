@@ -52,6 +52,7 @@ class EmailForm(GuidedForm, forms.Form):
 
 class TermsAcceptForm(GuidedForm, forms.Form):
     accept = forms.BooleanField(label=_("I have read and I accept the terms of use"), required=True)
+    required_messages = {"accept": _("Tick the box to accept the terms of use.")}
 
 
 class LanguageForm(GuidedForm, forms.Form):

@@ -110,6 +110,12 @@ class ContactForm(GuidedForm, forms.Form):
         help_text=_("A French number, or any number in international format (+44…)."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+    required_messages = {
+        "address_line1": _("Enter the number and street of your address."),
+        "postal_code": _("Enter your postal code."),
+        "city": _("Enter your town or city."),
+        "country": _("Choose the country of your address."),
+    }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -142,6 +148,12 @@ class BankAccountForm(IdempotentForm):
     attachments = MultipleFileField(
         label=_("Supporting documents"), required=True, help_text=_("A bank account statement (RIB) in your name.")
     )
+    required_messages = {
+        "holder_name": _("Enter the name of the account holder, as on the bank statement."),
+        "iban": _("Enter the IBAN of the account (it starts with two letters, FR for a French account)."),
+        "password": _("Enter your password to confirm the change."),
+        "attachments": _("Add a bank account statement (RIB) in your name."),
+    }
 
     def __init__(self, *args: Any, by_request: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
