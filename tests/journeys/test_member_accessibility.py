@@ -151,6 +151,7 @@ def test_the_statement_is_reached_from_the_footer_of_a_member_page(member_page):
     page.locator("footer").get_by_role("link", name=fr("Accessibility: partially compliant")).click()
     expect(page.get_by_role("heading", name=fr("Accessibility statement"), level=1)).to_be_visible()
     assert re.search(r"/accessibility/$", page.url)
+    screenshot(page, "accessibility-statement")
 
 
 def test_on_a_phone_the_claim_form_offers_the_camera(member_page, chromium):
