@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language
 from accounts.throttling import password_recheck
+from core.forms import GuidedForm
 
 GENERIC_LOGIN_ERROR = _(
     "We could not log you in with these details. After several unsuccessful tries, access is suspended for a "
@@ -15,7 +16,7 @@ GENERIC_LOGIN_ERROR = _(
 )
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class LoginForm(GuidedForm, auth_forms.AuthenticationForm):
     """One answer for an unknown identifier, a wrong password, a locked or inactive account."""
 
     username = forms.CharField(label=_("Username or membership number"), max_length=150)
@@ -26,11 +27,11 @@ class LoginForm(auth_forms.AuthenticationForm):
             raise forms.ValidationError(GENERIC_LOGIN_ERROR, code="invalid_login")
 
 
-class PasswordSetForm(auth_forms.SetPasswordForm):
+class PasswordSetForm(GuidedForm, auth_forms.SetPasswordForm):
     """Choose a new password (first login, after a temporary password)."""
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(GuidedForm, auth_forms.PasswordChangeForm):
     """Change the password from the personal-information section: the current one is asked first, counted as a
     login try of the account (accounts.throttling.password_recheck)."""
 
@@ -41,19 +42,20 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         return old_password
 
 
-class IdentifierForm(forms.Form):
+class IdentifierForm(GuidedForm, forms.Form):
     identifier = forms.CharField(label=_("Username or membership number"), max_length=150)
 
 
-class EmailForm(forms.Form):
+class EmailForm(GuidedForm, forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
 
 
-class TermsAcceptForm(forms.Form):
+class TermsAcceptForm(GuidedForm, forms.Form):
     accept = forms.BooleanField(label=_("I have read and I accept the terms of use"), required=True)
+    required_messages = {"accept": _("Tick the box to accept the terms of use.")}
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(GuidedForm, forms.Form):
     """The account's language; each choice is written in its own language so anyone can find theirs."""
 
     language = forms.ChoiceField(

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from api.models import validate_expiry_date
+from core.forms import GuidedForm
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(GuidedForm, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What the token is for, e.g. “Mobile app”."))
     expires_on = forms.DateField(
         label=_("Expires on"),

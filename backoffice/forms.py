@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lifecycle import STAFF_REASONS
+from core.forms import GuidedForm
 from registration.models import RegistrationRequest
 from registration.selectors import Candidate, record_for_staff
 
 OTHER = "other"
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(GuidedForm, forms.Form):
     q = forms.CharField(
         label=_("Username, email or membership number"),
         max_length=254,
@@ -22,7 +23,7 @@ class UserSearchForm(forms.Form):
     )
 
 
-class RegistrationValidateForm(forms.Form):
+class RegistrationValidateForm(GuidedForm, forms.Form):
     """Staff pick the record the login will act for: a candidate, or another one by its number."""
 
     record = forms.ChoiceField(label=_("Record to attach"), widget=forms.RadioSelect)
@@ -53,7 +54,7 @@ class RegistrationValidateForm(forms.Form):
         return cleaned
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(GuidedForm, forms.Form):
     reason = forms.CharField(
         label=_("Message to the applicant"),
         max_length=1000,
@@ -62,21 +63,21 @@ class RefuseForm(forms.Form):
     )
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(GuidedForm, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=[(r.value, r.label) for r in STAFF_REASONS])
     note = forms.CharField(
         label=_("Internal note (optional)"), max_length=1000, required=False, widget=forms.Textarea({"rows": 2})
     )
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(GuidedForm, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=[(r.value, r.label) for r in STAFF_REASONS])
     confirm = forms.BooleanField(
         label=_("I understand that the login is anonymised for good (its audit trail is kept)."), required=True
     )
 
 
-class ClosureRefuseForm(forms.Form):
+class ClosureRefuseForm(GuidedForm, forms.Form):
     note = forms.CharField(label=_("Answer to the user"), max_length=1000, widget=forms.Textarea({"rows": 3}))
 
 

@@ -14,12 +14,18 @@ from claims import conf
 from claims.choices import ClaimStatus, ItemDecision, RefusalReason, SuspensionReason
 from claims.currency import currency_label, known_currencies
 from claims.eligibility import Beneficiary, ItemInput
+from core.forms import GuidedForm
 
-ACCEPTED_FILES = "application/pdf,image/jpeg,image/png,image/heic,image/heif,.pdf,.jpg,.jpeg,.png,.heic,.heif"
+# Any photo or a PDF: a phone then offers its camera beside its files (the upload checks the content anyway).
+ACCEPTED_FILES = "image/*,application/pdf"
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
+    """Files chosen from the device, and beside them a second input of the same name that opens the phone's camera
+    straight away (``capture``); a computer, whose pointer is not a finger, does not show that one (claims.css)."""
+
     allow_multiple_selected = True
+    template_name = "claims/widgets/documents.html"
 
 
 class MultipleFileField(forms.FileField):
@@ -46,15 +52,16 @@ def _documents_field() -> MultipleFileField:
     )
 
 
-class BeneficiaryForm(forms.Form):
+class BeneficiaryForm(GuidedForm, forms.Form):
     beneficiary = forms.ChoiceField(label=_("Who received the care?"), widget=forms.RadioSelect)
+    required_messages = {"beneficiary": _("Choose the person who received the care.")}
 
     def __init__(self, *args, choices: list[Beneficiary], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["beneficiary"].choices = [(str(b.affiliation.public_id), b.label()) for b in choices]
 
 
-class ItemForm(forms.Form):
+class ItemForm(GuidedForm, forms.Form):
     """One care item and its documents."""
 
     care_date = forms.DateField(label=_("Date of care"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -70,6 +77,15 @@ class ItemForm(forms.Form):
     )
     currency = forms.ChoiceField(label=_("Currency"))
     documents = None  # set in __init__ so the limits are read at use time
+    required_messages = {
+        "care_date": _("Enter the date of care."),
+        "category": _("Choose the type of care."),
+        "practitioner": _("Enter the name of the practitioner or facility."),
+        "country": _("Choose the country where the care took place."),
+        "amount": _("Enter the amount you paid."),
+        "currency": _("Choose the currency you paid in."),
+        "documents": _("Add at least one supporting document: a photo or a PDF of the bill."),
+    }
 
     def __init__(self, *args, beneficiary: Beneficiary, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,13 +110,15 @@ class ItemForm(forms.Form):
         )
 
 
-class DocumentsForm(forms.Form):
+class DocumentsForm(GuidedForm, forms.Form):
+    required_messages = {"documents": ItemForm.required_messages["documents"]}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["documents"] = _documents_field()
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(GuidedForm, forms.Form):
     accept_terms = forms.BooleanField(
         label=_(
             "I have read and accept the terms of the online claims service, and I will keep the original "
@@ -108,12 +126,15 @@ class SubmitForm(forms.Form):
         ),
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    required_messages = {
+        "accept_terms": _("Tick the box to accept the terms of the online claims service."),
+    }
 
 
 # --- Back office --------------------------------------------------------------------------------
 
 
-class ItemAssessForm(forms.Form):
+class ItemAssessForm(GuidedForm, forms.Form):
     base_amount = forms.DecimalField(
         label=_("Base of reimbursement (EUR)"), max_digits=12, decimal_places=2, min_value=0
     )
@@ -144,7 +165,7 @@ class ItemAssessForm(forms.Form):
         return data
 
 
-class DecideForm(forms.Form):
+class DecideForm(GuidedForm, forms.Form):
     note = forms.CharField(
         label=_("Note to the member (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -153,34 +174,34 @@ class DecideForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(GuidedForm, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=RefusalReason.choices)
     note = forms.CharField(
         label=_("Note to the member"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
 
-class OriginalsForm(forms.Form):
+class OriginalsForm(GuidedForm, forms.Form):
     note = forms.CharField(
         label=_("Which originals, and where to send them"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(GuidedForm, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=SuspensionReason.choices)
     explanation = forms.CharField(
         label=_("Explanation shown to the member"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
-class RestoreForm(forms.Form):
+class RestoreForm(GuidedForm, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 AGE_CHOICES = [("", _("Any age")), ("7", _("Over 7 days")), ("14", _("Over 14 days")), ("30", _("Over 30 days"))]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(GuidedForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ClaimStatus.choices])
     age = forms.ChoiceField(label=_("Waiting"), required=False, choices=AGE_CHOICES)
     min_total = forms.DecimalField(
@@ -197,7 +218,7 @@ class QueueFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("All")), *((c.code, c.name) for c in categories)]
 
 
-class RatesUploadForm(forms.Form):
+class RatesUploadForm(GuidedForm, forms.Form):
     file = forms.FileField(label=_("Reference rates (the central bank's CSV, or its ZIP)"))
 
     def clean_file(self):

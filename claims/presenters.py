@@ -136,6 +136,8 @@ def file_response(document, *, inline: bool) -> FileResponse:
     """A stored document, decrypted as it streams; images may show inline (staff), the rest downloads."""
     response = FileResponse(default_storage.open(document.stored_name), content_type=document.content_type)
     return protect(response, filename=download_name(document), inline=inline and document.is_image)
+
+
 def money_split(item) -> dict | None:
     """A decided, accepted item in euros: spent, compulsory scheme, we paid, left to pay, and in plain words what
     limited it (a ceiling per act or per period) and how much of the period's ceiling is left."""

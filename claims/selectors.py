@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.choices import ProfileKind, StaffRole
 from accounts.permissions import has_role
+from audit.selectors import events_for_target
 from claims.choices import DECIDED, PAYABLE, ItemDecision
 from claims.models import CareDocument, CareItem, Claim, ClaimDraft, ClaimsSuspension
 from contracts.models import CareCategory
@@ -260,4 +261,30 @@ def payable_claims() -> QuerySet[Claim]:
         Claim.objects.filter(status__in=PAYABLE, paid_at__isnull=True, total_reimbursed__gt=0)
         .select_related("member", "beneficiary", "contract", "submitted_by")
         .order_by("decided_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ClaimHistory:
+    """When a claim's steps happened, from what is recorded: the staff's first assessment (audit trail) and the
+    reading of its documents (the reading app's rows, reached through their relation: claims imports no reading)."""
+
+    assessed_at: datetime | None
+    documents_read: int
+    documents_reading: int
+    last_read_at: datetime | None
+
+
+def claim_history(claim: Claim) -> ClaimHistory:
+    events = events_for_target(target=claim).filter(action="claim.items_assessed")
+    readings = CareDocument.objects.filter(item__claim=claim, reading__isnull=False).aggregate(
+        total=Count("pk"),
+        pending=Count("pk", filter=Q(reading__status="pending")),
+        last=Max("reading__updated_at", filter=~Q(reading__status="pending")),
+    )
+    return ClaimHistory(
+        assessed_at=events.values_list("occurred_at", flat=True).first(),
+        documents_read=readings["total"] - readings["pending"],
+        documents_reading=readings["pending"],
+        last_read_at=readings["last"],
     )

@@ -16,6 +16,8 @@ from claims import presenters, selectors, services
 from claims.eligibility import beneficiaries, beneficiary_get, service_problems
 from claims.forms import BeneficiaryForm, DocumentsForm, ItemForm, SubmitForm
 from claims.permissions import access_claim, access_document, access_draft
+from claims.services.drafts import draft_items
+from claims.timeline import claim_timeline
 from core.middleware import current_request_context
 
 PAGE_SIZE = 20
@@ -36,7 +38,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @profile_required(MEMBER)
 def claim_detail(request: HttpRequest, public_id) -> HttpResponse:
     claim = access_claim(actor=request.profile, public_id=public_id)
-    return render(request, "claims/detail.html", {"claim": claim, "rows": presenters.claim_rows(claim)})
+    context = {"claim": claim, "rows": presenters.claim_rows(claim), "timeline": claim_timeline(claim)}
+    return render(request, "claims/detail.html", context)
 
 
 @profile_required(MEMBER)
@@ -125,10 +128,18 @@ def item_documents(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("claims:items")
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """A destructive step acts only on the POST of its confirmation page (which works without JavaScript)."""
+    return request.method == "POST" and request.POST.get("confirmed") == "yes"
+
+
 @profile_required(MEMBER)
-@require_POST
 def item_remove(request: HttpRequest, key: str) -> HttpResponse:
-    services.draft_remove_item(actor=request.user, draft=access_draft(actor=request.profile, item_key=key), key=key)
+    draft = access_draft(actor=request.profile, item_key=key)
+    if not _confirmed(request):
+        item = next(item for item in draft_items(draft) if item.key == key)
+        return render(request, "claims/confirm.html", {"action": "remove_item", "item": item})
+    services.draft_remove_item(actor=request.user, draft=draft, key=key)
     messages.success(request, _("The care item is removed."))
     return redirect("claims:items")
 
@@ -190,8 +201,10 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 @profile_required(MEMBER)
-@require_POST
 def discard(request: HttpRequest) -> HttpResponse:
-    services.draft_discard(actor=request.user, draft=access_draft(actor=request.profile))
+    draft = access_draft(actor=request.profile)
+    if not _confirmed(request):
+        return render(request, "claims/confirm.html", {"action": "discard", "items": draft_items(draft)})
+    services.draft_discard(actor=request.user, draft=draft)
     messages.success(request, _("Your draft claim is deleted."))
     return redirect("claims:list")

@@ -22,6 +22,7 @@ from django_countries import countries
 
 from companies.affiliations import NewEmployee, employee_affiliate
 from contracts.models import Contract
+from core.forms import GuidedForm
 from documents import sanitise
 from people.choices import Sex
 from people.services import nir_clean
@@ -122,7 +123,7 @@ def _date(value: str) -> date:
     raise ValidationError(_("Write the date as YYYY-MM-DD or DD/MM/YYYY."), code="date")
 
 
-class _LineForm(forms.Form):
+class _LineForm(GuidedForm, forms.Form):
     contract_number = forms.CharField(max_length=20)
     last_name = forms.CharField(max_length=80, validators=[validate_person_name])
     first_name = forms.CharField(max_length=80, validators=[validate_person_name])

@@ -16,6 +16,7 @@ from companies import selectors
 from companies.affiliations import NewEmployee
 from companies.choices import LeaveReason
 from contracts.choices import ContractKind
+from core.forms import GuidedForm
 from members.forms import date_field, name_field, not_before_1900, not_in_future, plain_text, text_field
 from people.choices import Civility, Sex
 from people.services import Address, nir_clean
@@ -31,7 +32,7 @@ SORT_CHOICES = (
 ORDER_CHOICES = (("asc", _("ascending")), ("desc", _("descending")))
 
 
-class EmployeeFilterForm(forms.Form):
+class EmployeeFilterForm(GuidedForm, forms.Form):
     q = forms.CharField(
         label=_("Search"),
         max_length=80,
@@ -70,7 +71,7 @@ def _contract_label(contract) -> str:
     return f"{contract.number} — {contract.product.name}"
 
 
-class AffiliateForm(forms.Form):
+class AffiliateForm(GuidedForm, forms.Form):
     """An employee declared by the employer; the insurer records them if it does not know them yet."""
 
     contract = forms.ModelChoiceField(label=_("Collective contract"), queryset=None, to_field_name="public_id")
@@ -139,7 +140,7 @@ class AffiliateForm(forms.Form):
         )
 
 
-class EndAffiliationForm(forms.Form):
+class EndAffiliationForm(GuidedForm, forms.Form):
     end_date = date_field(_("Last day of cover"), validators=[not_before_1900])
     reason = forms.ChoiceField(label=_("Reason"), choices=LeaveReason.choices)
 
@@ -158,7 +159,7 @@ class EndAffiliationForm(forms.Form):
         return end
 
 
-class BulkUploadForm(forms.Form):
+class BulkUploadForm(GuidedForm, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("Columns separated by ; or , — the first line names them (download the model below)."),
@@ -166,5 +167,5 @@ class BulkUploadForm(forms.Form):
     )
 
 
-class BulkConfirmForm(forms.Form):
+class BulkConfirmForm(GuidedForm, forms.Form):
     digest = forms.CharField(max_length=64, widget=forms.HiddenInput)

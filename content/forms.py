@@ -15,6 +15,7 @@ from content.models import FaqEntry, LibraryDocument, TermsVersion
 from content.services import normalise_phone
 from content.validators import validate_library_pdf
 from contracts.models import Product
+from core.forms import GuidedForm
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -31,7 +32,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 # --- Help ------------------------------------------------------------------------------------
 
 
-class FaqSearchForm(forms.Form):
+class FaqSearchForm(GuidedForm, forms.Form):
     q = forms.CharField(
         label=_("Search the questions"),
         max_length=100,
@@ -53,7 +54,7 @@ CONTACT_TOPICS = [
 ]
 
 
-class ContactForm(forms.Form):
+class ContactForm(GuidedForm, forms.Form):
     """The fields of a "contact" request (registered with the request engine by ``content.apps``)."""
 
     topic = forms.ChoiceField(label=_("Subject"), choices=CONTACT_TOPICS)
@@ -73,14 +74,14 @@ class ContactForm(forms.Form):
 # --- Back office --------------------------------------------------------------------------------
 
 
-class FaqEntryForm(forms.ModelForm):
+class FaqEntryForm(GuidedForm, forms.ModelForm):
     class Meta:
         model = FaqEntry
         fields = ["category", "question_fr", "question_en", "answer_fr", "answer_en", "position", "is_published"]
         widgets = {"answer_fr": forms.Textarea({"rows": 5}), "answer_en": forms.Textarea({"rows": 5})}
 
 
-class LibraryDocumentForm(forms.ModelForm):
+class LibraryDocumentForm(GuidedForm, forms.ModelForm):
     """Description, audience and visibility; the PDF is required to create, optional to replace."""
 
     file = forms.FileField(
@@ -113,7 +114,7 @@ class LibraryDocumentForm(forms.ModelForm):
         return upload or None
 
 
-class ZoneNumbersForm(forms.Form):
+class ZoneNumbersForm(GuidedForm, forms.Form):
     emergency_phone = forms.CharField(
         label=_("emergency number"), max_length=32, help_text=_("International format, e.g. +33 1 84 88 41 10.")
     )
@@ -128,14 +129,14 @@ class ZoneNumbersForm(forms.Form):
         return normalise_phone(self.cleaned_data["assistance_phone"])
 
 
-class TermsPublishForm(forms.ModelForm):
+class TermsPublishForm(GuidedForm, forms.ModelForm):
     class Meta:
         model = TermsVersion
         fields = ["version", "title_fr", "title_en", "body_fr", "body_en"]
         widgets = {"body_fr": forms.Textarea({"rows": 10}), "body_en": forms.Textarea({"rows": 10})}
 
 
-class MaintenanceOpenForm(forms.Form):
+class MaintenanceOpenForm(GuidedForm, forms.Form):
     feature = forms.ChoiceField(label=_("What to close"), choices=Feature.choices)
     message_fr = forms.CharField(label=_("message (French)"), max_length=1000, widget=forms.Textarea({"rows": 3}))
     message_en = forms.CharField(label=_("message (English)"), max_length=1000, widget=forms.Textarea({"rows": 3}))

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from contributions.choices import CallStatus
 from contributions.models import ContributionCall
 from contributions.services import Quarter
+from core.forms import GuidedForm
 
 MAX_FILE = 2 * 1024 * 1024
 
 
-class CallFilterForm(forms.Form):
+class CallFilterForm(GuidedForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + CallStatus.choices)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     quarter = forms.CharField(label=_("Quarter"), required=False, max_length=7, help_text=_("e.g. 2026-Q1"))
@@ -24,14 +25,14 @@ class CallFilterForm(forms.Form):
         return str(Quarter.parse(value)) if value else ""
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(GuidedForm, forms.Form):
     quarter = forms.CharField(label=_("Quarter"), max_length=7, help_text=_("e.g. 2026-Q1"))
 
     def clean_quarter(self) -> Quarter:
         return Quarter.parse(self.cleaned_data["quarter"])
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuidedForm, forms.Form):
     file = forms.FileField(label=_("Bank statement (CSV: date, amount, reference)"))
 
     def clean_file(self):
@@ -41,7 +42,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(GuidedForm, forms.Form):
     receipt_number = forms.CharField(label=_("Receipt number of the call"), max_length=20)
 
     def clean_receipt_number(self) -> ContributionCall:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("terms/", views.legal_page, {"page": "terms"}, name="terms"),
     path("legal-notices/", views.legal_page, {"page": "legal_notices"}, name="legal_notices"),
     path("privacy/", views.legal_page, {"page": "privacy"}, name="privacy"),
+    path("accessibility/", views.legal_page, {"page": "accessibility"}, name="accessibility"),
 ]
 
 if settings.BENCH_MODE:  # benchmarks/load.py's yardstick; absent from every real deployment

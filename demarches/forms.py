@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import GuidedForm
 from demarches import kinds
 from demarches.choices import RequestStatus
 from demarches.fields import TEXT_MAX_LENGTH, MultipleFileField, validate_no_markup
@@ -31,7 +32,7 @@ def message_field(label, *, required: bool = True, help_text="") -> forms.CharFi
     )
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(GuidedForm, forms.Form):
     """What every request carries besides its kind's fields: supporting documents and a retry key.
 
     The key is drawn when the page is shown: a double click or a resent form submits the same request.
@@ -49,7 +50,7 @@ class SubmissionForm(forms.Form):
         self.fields["attachments"].required = kind.min_attachments > 0
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(GuidedForm, forms.Form):
     body = message_field(_("Your message"))
     attachments = MultipleFileField(label=_("Documents (optional)"), help_text=FILES_HELP)
 
@@ -57,7 +58,7 @@ class ReplyForm(forms.Form):
 STATUS_FILTER_CHOICES = [("", _("All statuses")), *RequestStatus.choices]
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(GuidedForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTER_CHOICES, required=False)
 
 
@@ -68,7 +69,7 @@ QUEUE_STATUS_CHOICES = [(OPEN, _("Open (in progress or awaiting return)")), ("",
 ASSIGNMENT_CHOICES = [("", _("Everyone's")), ("me", _("Assigned to me")), ("unassigned", _("Not assigned"))]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(GuidedForm, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=QUEUE_STATUS_CHOICES, required=False, initial=OPEN)
     older_than = forms.IntegerField(label=_("Older than (days)"), min_value=0, max_value=3650, required=False)
@@ -83,19 +84,19 @@ class QueueFilterForm(forms.Form):
         return self.cleaned_data.get("status", "") if self.data.get("status") is not None else OPEN
 
 
-class AskReturnForm(forms.Form):
+class AskReturnForm(GuidedForm, forms.Form):
     comment = message_field(_("What the user must send or tell us"), help_text=_("Shown to the user and emailed."))
 
 
-class ValidateForm(forms.Form):
+class ValidateForm(GuidedForm, forms.Form):
     comment = message_field(_("Answer to the user (optional)"), required=False)
 
 
-class RejectForm(forms.Form):
+class RejectForm(GuidedForm, forms.Form):
     reason = message_field(_("Reason for the refusal"), help_text=_("Shown to the user."))
 
 
-class StaffMessageForm(forms.Form):
+class StaffMessageForm(GuidedForm, forms.Form):
     body = message_field(_("Message"))
     internal = forms.BooleanField(label=_("Internal note (not shown to the user)"), required=False)
     attachments = MultipleFileField(label=_("Documents (optional)"), help_text=FILES_HELP)

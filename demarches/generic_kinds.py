@@ -17,6 +17,7 @@ from django_countries import countries
 from accounts.choices import ProfileKind
 from contracts.models import Contract
 from contracts.selectors import contract_list
+from core.forms import GuidedForm
 from demarches.fields import ScopedRecordField, text_field
 from demarches.kinds import RequestKind, register
 from people.models import Person
@@ -61,7 +62,7 @@ def person_field(*, required: bool = False, label=None) -> ScopedRecordField:
     )
 
 
-class KindForm(forms.Form):
+class KindForm(GuidedForm, forms.Form):
     """Base of the engine's forms: record fields are scoped to the acting profile."""
 
     def __init__(self, *args, profile=None, **kwargs):

@@ -21,6 +21,7 @@ from accounts.decorators import staff_role_required
 from contracts import services as contracts_services
 from contracts.models import BaseTariff
 from contracts.permissions import TARIFF_ROLES
+from core.forms import GuidedForm
 from ledger import selectors, services
 
 staff_only = staff_role_required(StaffRole.CLAIMS, StaffRole.ADMINISTRATOR)
@@ -28,7 +29,7 @@ tariff_staff = staff_role_required(*TARIFF_ROLES)
 MAX_FILE = 50 * 1024 * 1024
 
 
-class FlowUploadForm(forms.Form):
+class FlowUploadForm(GuidedForm, forms.Form):
     file = forms.FileField(label=gettext_lazy("Statements file (CSV or JSON)"))
 
 
@@ -76,7 +77,7 @@ def _label(name: str):
     return capfirst(BaseTariff._meta.get_field(name).verbose_name)
 
 
-class TariffVersionForm(forms.Form):
+class TariffVersionForm(GuidedForm, forms.Form):
     valid_from = forms.DateField(label=_label("valid_from"), widget=forms.DateInput(attrs={"type": "date"}))
     base = forms.DecimalField(
         label=_label("base"),

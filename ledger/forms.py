@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.eligibility import Beneficiary
 from contracts.models import CareCategory
+from core.forms import GuidedForm
 
 MAX_FEE = Decimal("100000.00")
 
 
-class EstimateForm(forms.Form):
+class EstimateForm(GuidedForm, forms.Form):
     beneficiary = forms.ChoiceField(label=_("Who is the care for?"))
     category = forms.ChoiceField(label=_("Care"))
     expense = forms.DecimalField(

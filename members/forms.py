@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
+from core.forms import GuidedForm
 from core.identifiers import normalise_iban
 from demarches.fields import MultipleFileField
 from demarches.kind_forms import payload_from
@@ -83,7 +84,7 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-class IdempotentForm(forms.Form):
+class IdempotentForm(GuidedForm, forms.Form):
     """A hidden key fixed when the page is shown: a double click or a retry submits the same request once."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -94,7 +95,7 @@ class IdempotentForm(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4())
 
 
-class ContactForm(forms.Form):
+class ContactForm(GuidedForm, forms.Form):
     """Postal address and phone, applied at once."""
 
     address_line1 = text_field(_("Address"), 120)
@@ -109,6 +110,12 @@ class ContactForm(forms.Form):
         help_text=_("A French number, or any number in international format (+44…)."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+    required_messages = {
+        "address_line1": _("Enter the number and street of your address."),
+        "postal_code": _("Enter your postal code."),
+        "city": _("Enter your town or city."),
+        "country": _("Choose the country of your address."),
+    }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -126,7 +133,7 @@ class ContactForm(forms.Form):
         return phone.as_e164 if phone else ""
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(GuidedForm, forms.Form):
     email = forms.EmailField(label=_("New email address"), max_length=254)
     password = password_field()
 
@@ -141,6 +148,12 @@ class BankAccountForm(IdempotentForm):
     attachments = MultipleFileField(
         label=_("Supporting documents"), required=True, help_text=_("A bank account statement (RIB) in your name.")
     )
+    required_messages = {
+        "holder_name": _("Enter the name of the account holder, as on the bank statement."),
+        "iban": _("Enter the IBAN of the account (it starts with two letters, FR for a French account)."),
+        "password": _("Enter your password to confirm the change."),
+        "attachments": _("Add a bank account statement (RIB) in your name."),
+    }
 
     def __init__(self, *args: Any, by_request: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -154,7 +167,7 @@ class BankAccountForm(IdempotentForm):
         return "".join(self.cleaned_data["bic"].split()).upper()
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(GuidedForm, forms.Form):
     """One checkbox per preference; none is required, consent is never presumed."""
 
     def __init__(self, *args: Any, states: list, **kwargs: Any):

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import GuidedForm
 from demarches.fields import MultipleFileField
 from members import request_kinds as kinds
 from members.forms import IdempotentForm, date_field, name_field, not_before_1900, not_in_future
@@ -57,7 +58,7 @@ class BeneficiaryRemoveRequestForm(IdempotentForm, kinds.BeneficiaryRemoveForm):
         self.fields["affiliation"].widget = forms.HiddenInput()
 
 
-class NamedBeneficiaryForm(forms.Form):
+class NamedBeneficiaryForm(GuidedForm, forms.Form):
     last_name = name_field(_("Surname"))
     first_name = name_field(_("First name"))
     birth_date = date_field(_("Date of birth"), validators=[not_in_future, not_before_1900])

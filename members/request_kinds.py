@@ -29,6 +29,7 @@ from contracts.choices import AffiliationRole, ProductLine
 from contracts.models import Affiliation, Contract
 from contracts.services import affiliation_add_dependant, affiliation_end
 from core import crypto
+from core.forms import GuidedForm
 from core.identifiers import mask_iban, normalise_iban
 from demarches.fields import ScopedRecordField, validate_no_markup
 from demarches.kinds import RequestKind, register
@@ -72,7 +73,7 @@ def unseal_iban(value: str) -> str:
 # --- Forms of the kinds ------------------------------------------------------------------------------------
 
 
-class CivilStatusChangeForm(forms.Form):
+class CivilStatusChangeForm(GuidedForm, forms.Form):
     civility = forms.ChoiceField(
         label=pgettext_lazy("civility", "Title"), choices=[("", "—"), *Civility.choices], required=False
     )
@@ -83,7 +84,7 @@ class CivilStatusChangeForm(forms.Form):
     nationality = country_field(_("Nationality"))
 
 
-class IbanChangeForm(forms.Form):
+class IbanChangeForm(GuidedForm, forms.Form):
     """The IBAN is kept sealed in the payload; a sealed value validates again unchanged."""
 
     holder_name = text_field(_("Account holder"), 160)
@@ -107,7 +108,7 @@ class IbanChangeForm(forms.Form):
         return cleaned
 
 
-class ReferenceSalaryChangeForm(forms.Form):
+class ReferenceSalaryChangeForm(GuidedForm, forms.Form):
     amount = forms.DecimalField(
         label=_("Annual gross salary (EUR)"),
         max_digits=12,
@@ -130,7 +131,7 @@ def _dependant_label(affiliation: Affiliation) -> str:
     return f"{affiliation.person.full_name} ({affiliation.get_role_display()}, {affiliation.contract.number})"
 
 
-class ProfileScopedForm(forms.Form):
+class ProfileScopedForm(GuidedForm, forms.Form):
     """A kind form whose record fields offer only what the acting profile may name (none without one)."""
 
     def __init__(self, *args: Any, profile: Profile | None = None, **kwargs: Any):

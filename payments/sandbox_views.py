@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from core.forms import GuidedForm
 from documents.pdf import paris_today
 from payments.choices import CardBrand, IntentStatus
 from payments.providers import sandbox
@@ -22,7 +23,7 @@ ERRORS = {
 }
 
 
-class CardForm(forms.Form):
+class CardForm(GuidedForm, forms.Form):
     number = forms.CharField(label=_("Card number"), max_length=23)
     expiry = forms.CharField(label=_("Expiry date (MM/YY)"), max_length=7)
     cvc = forms.CharField(label=_("Security code (CVC)"), max_length=4)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import GuidedForm
 from privacy.choices import IdentityMethod, RefusalReason, RequestStatus, RightKind
 from privacy.models import TEXT_MAX_LENGTH
 
 
-class RightsRequestForm(forms.Form):
+class RightsRequestForm(GuidedForm, forms.Form):
     kind = forms.ChoiceField(
         label=_("Which right do you want to exercise?"), choices=RightKind.choices, widget=forms.RadioSelect
     )
@@ -63,26 +64,26 @@ class RightsRequestForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(GuidedForm, forms.Form):
     answer = forms.CharField(
         label=_("Answer to the person"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(GuidedForm, forms.Form):
     refusal_reason = forms.ChoiceField(label=_("Reason"), choices=RefusalReason.choices)
     answer = forms.CharField(
         label=_("Explanation to the person"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(GuidedForm, forms.Form):
     reason = forms.CharField(
         label=_("Why more time is needed"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(GuidedForm, forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("reject", _("Reject"))])
     note = forms.CharField(label=_("Note to the person"), required=False, max_length=1000)
 
@@ -93,7 +94,7 @@ class IdentityForm(forms.Form):
         return data
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(GuidedForm, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any open status")), *RequestStatus.choices]
     )
@@ -103,7 +104,7 @@ class QueueFilterForm(forms.Form):
     closed = forms.BooleanField(label=_("Closed requests"), required=False)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GuidedForm, forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

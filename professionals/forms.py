@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import GuidedForm
 from demarches.uploads import ACCEPT_ATTRIBUTE
 from professionals import geo, selectors
 from professionals.choices import Decision, InvoiceStatus, MessageStatus, RejectionReason
@@ -27,7 +28,7 @@ def _date_field(label, *, required: bool = False, **kwargs) -> forms.DateField:
 # --- Professional space -----------------------------------------------------------------------------
 
 
-class InvoiceFilterForm(forms.Form):
+class InvoiceFilterForm(GuidedForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *InvoiceStatus.choices], required=False)
     care_from = _date_field(_("Care from"))
     care_to = _date_field(_("Care to"))
@@ -48,7 +49,7 @@ class InvoiceFilterForm(forms.Form):
         return InvoiceFilters(status=data["status"], care_from=data["care_from"], care_to=data["care_to"])
 
 
-class RightsCheckForm(forms.Form):
+class RightsCheckForm(GuidedForm, forms.Form):
     card_number = forms.CharField(
         label=_("Member number on the card"),
         max_length=25,
@@ -91,7 +92,7 @@ class RightsCheckForm(forms.Form):
         return when
 
 
-class MessageForm(forms.Form):
+class MessageForm(GuidedForm, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=160)
     body = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
     attachment = forms.FileField(
@@ -108,14 +109,14 @@ class MessageForm(forms.Form):
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(GuidedForm, forms.Form):
     body = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 # --- Back office ---------------------------------------------------------------------------------------
 
 
-class DecideForm(forms.Form):
+class DecideForm(GuidedForm, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     accepted_amount = forms.DecimalField(
         label=_("Amount accepted (EUR), for a partial acceptance"), max_digits=10, decimal_places=2, required=False
@@ -128,7 +129,7 @@ class DecideForm(forms.Form):
     note = forms.CharField(label=_("Note to the professional"), max_length=500, required=False)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(GuidedForm, forms.Form):
     professional = forms.UUIDField(widget=forms.HiddenInput)
     invoices = forms.TypedMultipleChoiceField(label=_("Invoices"), choices=(), coerce=uuid.UUID)
     paid_on = _date_field(_("Payment date"), required=True)
@@ -144,7 +145,7 @@ class PaymentForm(forms.Form):
         return found
 
 
-class MessageStatusForm(forms.Form):
+class MessageStatusForm(GuidedForm, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("All")), *MessageStatus.choices],
@@ -155,7 +156,7 @@ class MessageStatusForm(forms.Form):
 # --- Partner-network directory (M11) ---------------------------------------------------------------------
 
 
-class NetworkSearchForm(forms.Form):
+class NetworkSearchForm(GuidedForm, forms.Form):
     specialty = forms.ChoiceField(
         label=_("Specialty"), choices=[("", _("All specialties")), *Specialty.choices], required=False
     )

@@ -19,6 +19,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.choices import ProfileKind
 from accounts.models import User
+from core.forms import GuidedForm
 from core.identifiers import validate_adeli, validate_finess, validate_rpps, validate_siret
 from people.services import AGENT_NUMBER, COMPANY_NUMBER, PERSON_NUMBER
 from registration import throttling
@@ -65,7 +66,7 @@ def _check_birth_date(value: date) -> date:
     return value
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(GuidedForm, forms.Form):
     """What every profile gives: an email, an optional password, the commercial-information choice."""
 
     kind: ProfileKind
@@ -158,7 +159,7 @@ class RegistrationForm(forms.Form):
         )
 
 
-class _ResponsiblePersonMixin(forms.Form):
+class _ResponsiblePersonMixin(GuidedForm, forms.Form):
     responsible_last_name = _name_field(_("Surname"))
     responsible_first_name = _name_field(_("First name"))
     responsible_birth_date = _birth_date_field(_("Date of birth"))
@@ -307,7 +308,7 @@ class ProfessionalRegistrationForm(RegistrationForm):
         return {"identifier_type": data["identifier_type"], "agreement_number": data["agreement_number"]}
 
 
-class ActivationForm(forms.Form):
+class ActivationForm(GuidedForm, forms.Form):
     """The code of an activation letter, with the number it names, the login's email and its password."""
 
     number = forms.CharField(
@@ -360,7 +361,7 @@ FORMS: dict[str, type[RegistrationForm]] = {
 }
 
 
-class ClosureRequestForm(forms.Form):
+class ClosureRequestForm(GuidedForm, forms.Form):
     """Suspend or delete my account: the password is asked again (step-up), a few tries an hour."""
 
     kind = forms.ChoiceField(label=_("What do you want?"), choices=ClosureKind.choices, widget=forms.RadioSelect)

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import GuidedForm
 from twofactor.services import Failure, Method, Outcome, code_method, normalise_code
 
 CODE_MAX_LENGTH = 32
 
 
-class TotpCodeForm(forms.Form):
+class TotpCodeForm(GuidedForm, forms.Form):
     """A 6-digit code from the authenticator app."""
 
     accept_recovery = False

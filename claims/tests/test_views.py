@@ -180,10 +180,10 @@ def test_documents_and_items_can_be_removed_and_added(
         member_client.post(reverse("claims:draft_document_remove", args=[doc.public_id]))
     assert CareDocument.objects.count() == 1 and len(stored_files(settings)) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        member_client.post(reverse("claims:item_remove", args=[key]))
+        member_client.post(reverse("claims:item_remove", args=[key]), {"confirmed": "yes"})
     assert ClaimDraft.objects.get().data["items"] == [] and stored_files(settings) == []
     with django_capture_on_commit_callbacks(execute=True):
-        member_client.post(reverse("claims:discard"))
+        member_client.post(reverse("claims:discard"), {"confirmed": "yes"})
     assert not ClaimDraft.objects.exists()
 
 

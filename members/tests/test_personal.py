@@ -376,3 +376,16 @@ def test_a_bad_reference_salary_sends_nothing(welfare_member, amount):
 def test_reference_salary_is_only_for_welfare_members(family):
     assert "Reference salary" not in family.client.get(PAGE).content.decode()
     assert family.client.get(reverse("members:reference_salary_request")).status_code == 404
+
+
+def test_the_address_form_lands_at_the_top_where_the_message_is_and_a_failure_is_summed_up(family):
+    """Issue 14: no post to a #fragment that scrolls the success message out of view; a failure heads the page."""
+    page = family.client.get(PAGE).content.decode()
+    assert f'action="{PAGE}"' in page and f'action="{PAGE}#' not in page
+    saved = family.client.post(PAGE, contact(), follow=True)
+    html = saved.content.decode()
+    assert saved.redirect_chain[-1][0] == PAGE
+    assert html.index('class="message message-success"') < html.index("<h1>")
+    failed = family.client.post(PAGE, contact(city="")).content.decode()
+    assert '<div class="error-summary" role="alert"' in failed
+    assert '<a href="#id_city">Enter your town or city.</a>' in failed

@@ -118,11 +118,14 @@ def test_member_changes_the_iban_only_with_the_password(open_page, mailbox):
     expect(current).to_contain_text("FR76 •••• •••• 0189")
 
     _iban_form(page, NEW_IBAN, None)  # no password
-    expect(page.get_by_text("This field is required.")).to_have_count(1)  # the password only
+    summary = page.locator(".error-summary")  # the password only, named, at the top and beside the field
+    expect(summary.get_by_role("link")).to_have_count(1)
+    expect(summary).to_be_focused()
+    expect(page.get_by_text("Enter your password to confirm the change.")).to_have_count(2)
     expect(current).to_contain_text("FR76 •••• •••• 0189")
     screenshot(page, "journey-iban-01-no-password")
     _iban_form(page, NEW_IBAN, WRONG)
-    expect(page.get_by_text("This password is not correct.")).to_be_visible()
+    expect(page.locator(".error-summary").get_by_text("This password is not correct.")).to_be_visible()
     expect(current).to_contain_text("FR76 •••• •••• 0189")
     screenshot(page, "journey-iban-02-wrong-password")
     assert current_iban(fam.holder) == IBAN

@@ -49,7 +49,7 @@ def test_member_gets_a_portable_copy_of_its_data_processed_by_the_dpo(open_page,
     page.get_by_label("Membership number", exact=True).fill(holder.membership_number)
     page.get_by_label("Last 4 characters of your IBAN").fill("9999")
     page.get_by_role("button", name="Send my request").click()
-    expect(page.get_by_text("We could not confirm your identity")).to_be_visible()
+    expect(page.locator(".error-summary").get_by_text("We could not confirm your identity")).to_be_visible()
     screenshot(page, "journey-privacy-01-wrong-digits")
 
     page.get_by_label("Portability (machine-readable copy)").check()

@@ -1,0 +1,176 @@
+"""axe-core on every page of the member space, at 1280 px and 390 px, through the shipped demo member (issue 14).
+
+The module runs ``seed_demo`` as ``test_demo_accounts`` does (its ``shipped_demo`` fixture) and logs in once with the
+demo member's printed password. The pages are found, not listed: the member's menu entries (``core.menu``, the same
+entries as the header menu), then every link inside ``<main>`` of those pages that stays in the space and answers
+HTML, one page per route. The claim form is walked too, in the states a member meets: with errors, and the
+confirmation before deleting the draft. axe-core comes from the ``axe-playwright-python`` package (its bundled
+``axe.min.js``), injected into each page; every rule runs and no violation may be left. At 390 px no page may
+scroll sideways.
+
+Screenshots kept for a person to look at: the claim form with errors, the confirmation step and a claim's
+timeline, at both widths.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve, reverse
+from playwright.sync_api import Page, expect
+
+from accounts.models import Profile
+from conftest import screenshot
+from core.menu import entries_for
+from tests.journeys.test_demo_accounts import accept_terms, exact, fr, log_in, shipped_demo  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+MEMBER = "Member – individual domestic contract with family"
+WIDTHS = (1280, 390)
+SPACE = "/space/"
+AXE = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Every axe-core rule on the page as it is: one line per violation (impact, rule, how many nodes, first one)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)  # evaluated, not a <script>: the CSP allows no inline script
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']} ×{len(v['nodes'])}: {v['nodes'][0]['target']} — {v['help']}"
+        for v in result["violations"]
+    ]
+
+
+def route(url: str) -> str | None:
+    """The URL's view name, or None for an address outside the member space."""
+    path = urlsplit(url).path
+    if not path.startswith(SPACE):
+        return None
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+def is_html(page: Page, url: str) -> bool:
+    response = page.request.get(url)
+    return response.ok and response.headers.get("content-type", "").startswith("text/html")
+
+
+def member_pages(page: Page, profile: Profile) -> dict[str, str]:
+    """route → URL: the menu's entries, then the links found in their main content (one URL per route)."""
+    pages = {"accounts:dashboard": reverse("accounts:dashboard")}
+    pages |= {entry.url_name: url for entry, url in entries_for(profile)}
+    for url in list(pages.values()):
+        page.goto(url)
+        for href in page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+            name = route(href)
+            if name and name not in pages and is_html(page, href):
+                pages[name] = href
+    return pages
+
+
+def claim_form_with_errors(page: Page) -> None:
+    """A claim started for the first person offered, then the care submitted empty."""
+    page.goto(reverse("claims:new"))
+    page.get_by_role("radio").first.check()
+    page.get_by_role("button", name=fr("Next: the care")).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name=fr("Add this care")).click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture(scope="module")
+def member_page(chromium, request):
+    """One browser context logged in once as the demo member (French, as the demo's people speak)."""
+    demo = request.getfixturevalue("shipped_demo")  # test_demo_accounts' fixture, imported above
+    context = chromium.new_context(base_url=demo.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    log_in(page, demo.accounts[MEMBER])
+    accept_terms(page)
+    page.member_username = demo.accounts[MEMBER]["username"]
+    yield page
+    context.close()
+
+
+def test_the_claim_form_guides_after_a_failed_submission(member_page):
+    page = member_page
+    claim_form_with_errors(page)
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    assert page.title().startswith(fr("Error: %(counter)s problem to correct").split("%")[0])
+    expect(summary.get_by_role("link", name=fr("Enter the date of care."))).to_be_visible()
+    expect(page.get_by_text("This field is required.")).to_have_count(0)
+    expect(page.get_by_text(fr("This field is required."))).to_have_count(0)
+    summary.get_by_role("link", name=fr("Enter the date of care.")).click()
+    expect(page.get_by_label(exact("Date of care"))).to_be_focused()
+    expect(page.get_by_label(exact("Date of care"))).to_have_attribute("aria-invalid", "true")
+
+
+def test_every_member_page_passes_axe_at_both_widths(member_page):
+    page = member_page
+    profile = Profile.objects.get(user__username=page.member_username, kind="member")
+    pages = member_pages(page, profile)
+    assert len(pages) >= 15, sorted(pages)
+    assert {"claims:detail", "claims:new", "accounts:dashboard"} <= set(pages), sorted(pages)
+    found: dict[str, list[str]] = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, url in sorted(pages.items()):
+            page.goto(url)
+            found.update({f"{name} @{width}": axe_violations(page)})
+            if width == 390:
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                assert wide <= width, f"{name} scrolls sideways at {width} px ({wide} px)"
+        claim_form_with_errors(page)
+        found[f"claims:items with errors @{width}"] = axe_violations(page)
+        screenshot(page, f"member-claim-errors-{width}")
+        page.goto(reverse("claims:discard"))
+        expect(page.get_by_role("heading", name=fr("Delete this draft claim?"))).to_be_visible()
+        found[f"claims:discard confirmation @{width}"] = axe_violations(page)
+        screenshot(page, f"member-claim-confirm-{width}")
+        page.goto(pages["claims:detail"])
+        expect(page.locator("ol.claim-timeline li").first).to_be_visible()
+        screenshot(page, f"member-claim-timeline-{width}")
+    print(f"axe-core on {len(found)} page views: {sorted(pages)}")
+    failing = [f"{page}: {line}" for page, lines in sorted(found.items()) for line in lines]
+    assert not failing, "\n".join(failing)
+
+
+def test_the_statement_is_reached_from_the_footer_of_a_member_page(member_page):
+    page = member_page
+    page.goto(reverse("accounts:dashboard"))
+    page.locator("footer").get_by_role("link", name=fr("Accessibility: partially compliant")).click()
+    expect(page.get_by_role("heading", name=fr("Accessibility statement"), level=1)).to_be_visible()
+    assert re.search(r"/accessibility/$", page.url)
+    screenshot(page, "accessibility-statement")
+
+
+def test_on_a_phone_the_claim_form_offers_the_camera(member_page, chromium):
+    """The same login on a touch screen of 390 px: the camera input is shown beside the file chooser."""
+    phone = chromium.new_context(
+        base_url=member_page.url.split("/space/")[0],
+        storage_state=member_page.context.storage_state(),
+        locale="fr-FR",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = phone.new_page()
+    claim_form_with_errors(page)
+    camera = page.get_by_label(fr("Or take a photo with the camera"))
+    expect(camera).to_be_visible()
+    expect(camera).to_have_attribute("capture", "environment")
+    expect(page.get_by_label(exact("Supporting documents"))).to_have_attribute("accept", "image/*,application/pdf")
+    camera.scroll_into_view_if_needed()
+    # The viewport only: a full-page capture re-lays the page out without the touch screen's media queries.
+    page.screenshot(path=str(SHOTS / "member-claim-camera-390.png"))
+    phone.close()
