@@ -52,7 +52,7 @@ class ExplanationLineOut(Schema):
     applied: bool
 
 
-class DocumentOut(Schema):
+class ClaimDocumentOut(Schema):
     id: UUID = Field(alias="public_id")
     name: str = Field(alias="original_name")
     type: str = Field(alias="detected_type")
@@ -81,7 +81,7 @@ class CareItemOut(Schema):
     refusal_reason: str
     reimbursed_amount: Decimal | None = Field(description="Frozen when the claim is decided; null before.")
     explanation: list[ExplanationLineOut] = Field(description="How the reimbursed amount was computed.")
-    documents: list[DocumentOut]
+    documents: list[ClaimDocumentOut]
 
     @staticmethod
     def resolve_category(obj: CareItem) -> str:
