@@ -186,14 +186,30 @@ def logins_ensure() -> int:
     return len(created)
 
 
-def staff_invitations_send() -> dict[str, str]:
-    """Mail each demo staff login whose authenticator app is not set up yet a new invitation (issue 16: staff set
-    up their second factor from that link only); return the links by username, for the demo's tester."""
-    from twofactor.services import invitation_send
+def staff_invitations_send(previous: dict[str, str] | None = None) -> dict[str, str]:
+    """The invitation link of each demo staff login whose authenticator app is not set up yet (issue 16: staff
+    set up their second factor from that link only), by username, for the demo's tester: the link of the
+    previous run while it still works (``previous``, read back from the accounts file), else a new one, mailed."""
+    from twofactor.services import invitation_send, invitation_user
 
+    previous = previous or {}
     usernames = list(STAFF_USERNAMES.values())
     waiting = User.objects.filter(username__in=usernames, is_active=True).exclude(totpdevice__confirmed=True)
-    return {user.username: invitation_send(actor=None, user=user) for user in waiting.order_by("username")}
+    links = {}
+    for user in waiting.order_by("username"):
+        link = previous.get(user.username, "")
+        still = invitation_user(secret=link.rstrip("/").rsplit("/", 1)[-1]) if link else None
+        links[user.username] = link if still == user else invitation_send(actor=None, user=user)
+    return links
+
+
+def invitation_links_read(path: Path) -> dict[str, str]:
+    """The staff invitation links an earlier run wrote to the accounts file, if it is there."""
+    try:
+        accounts = json.loads(path.read_text(encoding="utf-8"))["accounts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {a["username"]: a["invitation_link"] for a in accounts if isinstance(a, dict) and a.get("invitation_link")}
 
 
 def _account_entry(login: DemoLogin, invitations: dict[str, str]) -> dict[str, Any]:

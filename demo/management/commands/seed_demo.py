@@ -13,6 +13,7 @@ from demo.accounts import (
     ACCOUNTS_FILE_NAME,
     accounts_file_write,
     accounts_table,
+    invitation_links_read,
     logins_ensure,
     staff_invitations_send,
 )
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             )
         path = settings.VAR_DIR / ACCOUNTS_FILE_NAME
         with transaction.atomic():
-            invitations = staff_invitations_send()
+            invitations = staff_invitations_send(invitation_links_read(path))
         document = accounts_file_write(path, invitations)
         self.stdout.write(accounts_table(document))
         self.stdout.write(f"\nLogins and records to register with: {path}")
