@@ -52,6 +52,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
+from content.selectors import terms_accepted, terms_current
+from content.services import terms_accept
 
 accounts = json.loads((settings.VAR_DIR / "demo-accounts.json").read_text())["accounts"]
 store = import_string(settings.SESSION_ENGINE + ".SessionStore")
@@ -68,6 +70,9 @@ for label, account in wanted.items():
     if account is None:
         continue
     user = User.objects.get(username=account["username"])
+    terms = terms_current()  # the first-login step would answer every page with a redirect to the terms
+    if terms is not None and not terms_accepted(user=user, terms=terms):
+        terms_accept(actor=user, terms=terms)
     session = store()
     session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "accounts.backends.IdentifierBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

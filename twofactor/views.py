@@ -201,6 +201,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         )
         if outcome.ok:
             request.session.pop(INVITATION_KEY, None)
+            user.refresh_from_db()  # the password chosen now: the session carries its hash
             login(request, user, backend="accounts.backends.IdentifierBackend")
             services.session_verify(request, outcome.device)
             services.codes_hold(request.session, outcome.recovery_codes)

@@ -94,7 +94,9 @@ def test_a_new_staff_login_is_set_up_through_the_mailed_link_then_reaches_the_ba
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD, "code": app_code(page)},
     )
     assert response.url == reverse("twofactor:recovery_codes")
-    assert len(services.codes_held(client.session)) == 10, "shown once the first-login steps are done"
+    page = client.get(response.url)
+    assert page.status_code == 200, page.get("Location")
+    assert len(page.context["codes"]) == 10, "shown at once, before the terms of use"
     newcomer.refresh_from_db()
     assert newcomer.check_password(NEW_PASSWORD)
     assert newcomer.email_confirmed_at is not None, "the link reached the address"
