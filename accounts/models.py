@@ -127,3 +127,28 @@ class PasswordResetLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StaffInvitation(models.Model):
+    """The link that lets a staff login set up its second factor (issue 16): mailed to the staff address only.
+
+    A staff login cannot turn its authenticator app on with its password alone: whoever learns a new staff
+    member's password would otherwise enrol their own phone first. Single use, short-lived, ended by a newer
+    invitation; only the SHA-256 digest of the secret in the link is kept.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_invitations", verbose_name=_("user"))
+    digest = models.CharField(_("digest of the secret"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sent by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} · {self.created_at:%Y-%m-%d %H:%M}"

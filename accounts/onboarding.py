@@ -32,7 +32,8 @@ NO_SECOND_FACTOR = "second_factor_none"
 
 
 def second_factor_step(user, session=None) -> str | None:
-    """SPEC A13: a confirmed authenticator app asks for a code once per session; staff must have one.
+    """SPEC A13: a confirmed authenticator app asks for a code once per session; staff must have one, set up
+    from the invitation link mailed to their address (issue 16), never with the password alone.
 
     Without a session (an API token), the device is looked up each time.
     """
@@ -41,7 +42,7 @@ def second_factor_step(user, session=None) -> str | None:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return "twofactor:verify"
     if user.is_staff:
-        return "twofactor:setup"
+        return "twofactor:invitation_needed"
     if session is not None:
         session[NO_SECOND_FACTOR] = True
     return None

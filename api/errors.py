@@ -107,6 +107,8 @@ def error_response(
 ) -> JsonResponse:
     """The one shape every API error takes."""
     body = {"code": str(code), "message": str(message if message is not None else MESSAGES[code]), "field": field}
+    if status == 422 and "errors" not in extra:  # every 422 lists its field errors (ValidationErrorOut)
+        extra["errors"] = [{"field": field, "code": str(code), "message": body["message"]}]
     response = JsonResponse({**body, **extra}, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'

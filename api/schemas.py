@@ -40,8 +40,9 @@ class ValidationErrorOut(ErrorOut):
     errors: list[FieldErrorOut]
 
 
-# The errors any authenticated endpoint may answer, for the OpenAPI document.
-CALL_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
+# The errors any authenticated endpoint may answer, for the OpenAPI document: 400 for a body that cannot be read
+# or a token with several profiles that names none (``ProfileRequiredOut``, an ``ErrorOut`` with more fields).
+CALL_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
 OBJECT_ERRORS = {**CALL_ERRORS, 404: ErrorOut}
 
 # A PDF download: ``@router.get(..., response={200: None, **OBJECT_ERRORS}, openapi_extra=PDF_RESPONSE)``.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("users/<uuid:public_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<uuid:public_id>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("users/<uuid:public_id>/delete/", views.user_delete, name="user_delete"),
+    path("users/<uuid:public_id>/invite/", views.user_staff_invite, name="user_staff_invite"),
     path("closures/", views.closure_queue, name="closure_queue"),
     path("closures/<uuid:public_id>/approve/", views.closure_approve, name="closure_approve"),
     path("closures/<uuid:public_id>/refuse/", views.closure_refuse, name="closure_refuse"),

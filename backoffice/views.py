@@ -34,6 +34,8 @@ from registration import selectors as registration_selectors
 from registration import services as registration_services
 from registration.choices import LetterStatus, RegistrationStatus
 from registration.pdf import letter_pdf as letter_pdf_render
+from twofactor import selectors as twofactor_selectors
+from twofactor import services as twofactor_services
 
 PAGE_SIZE = 20
 
@@ -198,6 +200,7 @@ def _user_page(request: HttpRequest, user, *, deactivate=None, delete=None, stat
         "account_events": selectors.account_events(user),
         "deactivate_form": deactivate or DeactivateForm(),
         "delete_form": delete or DeleteForm(),
+        "second_factor": twofactor_selectors.is_enabled(user=user) if user.is_staff else None,
     }
     personal_data_viewed(actor=request.user, reason="account_support", target=user)
     return render(request, "backoffice/user_detail.html", context, status=status)
@@ -214,6 +217,22 @@ def user_unlock(request: HttpRequest, public_id) -> HttpResponse:
     user = _user_or_404(request, public_id)
     lifecycle.account_unlock(actor=request.user, user=user)
     messages.success(request, _("The login is unlocked: its failed attempts are cleared."))
+    return redirect("backoffice:user_detail", public_id=public_id)
+
+
+@staff_role_required(*ACCOUNT_ROLES)
+@require_POST
+def user_staff_invite(request: HttpRequest, public_id) -> HttpResponse:
+    """A staff login's invitation to set up its second factor (issue 16); a lost one is reset first."""
+    user = _user_or_404(request, public_id)  # staff logins are found by administrators only
+    if not user.is_staff or not user.is_active or not user.email:
+        messages.error(request, _("Only an active staff login with an email address gets an invitation."))
+    elif twofactor_selectors.is_enabled(user=user):
+        twofactor_services.reset(actor=request.user, user=user)
+        messages.success(request, _("Two-factor authentication is reset; an invitation to set it up again is sent."))
+    else:
+        twofactor_services.invitation_send(actor=request.user, user=user)
+        messages.success(request, _("An invitation to set up two-factor authentication is sent to the login's email."))
     return redirect("backoffice:user_detail", public_id=public_id)
 
 

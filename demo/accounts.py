@@ -186,12 +186,40 @@ def logins_ensure() -> int:
     return len(created)
 
 
-def _account_entry(login: DemoLogin) -> dict[str, Any]:
+def staff_invitations_send(previous: dict[str, str] | None = None) -> dict[str, str]:
+    """The invitation link of each demo staff login whose authenticator app is not set up yet (issue 16: staff
+    set up their second factor from that link only), by username, for the demo's tester: the link of the
+    previous run while it still works (``previous``, read back from the accounts file), else a new one, mailed."""
+    from twofactor.services import invitation_send, invitation_user
+
+    previous = previous or {}
+    usernames = list(STAFF_USERNAMES.values())
+    waiting = User.objects.filter(username__in=usernames, is_active=True).exclude(totpdevice__confirmed=True)
+    links = {}
+    for user in waiting.order_by("username"):
+        link = previous.get(user.username, "")
+        still = invitation_user(secret=link.rstrip("/").rsplit("/", 1)[-1]) if link else None
+        links[user.username] = link if still == user else invitation_send(actor=None, user=user)
+    return links
+
+
+def invitation_links_read(path: Path) -> dict[str, str]:
+    """The staff invitation links an earlier run wrote to the accounts file, if it is there."""
+    try:
+        accounts = json.loads(path.read_text(encoding="utf-8"))["accounts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {a["username"]: a["invitation_link"] for a in accounts if isinstance(a, dict) and a.get("invitation_link")}
+
+
+def _account_entry(login: DemoLogin, invitations: dict[str, str]) -> dict[str, Any]:
     membership = next((identifier for kind, identifier in login.profiles if kind != ProfileKind.PROFESSIONAL), None)
     entry = {"profile": login.kind, "label": login.label, "username": _username(login), "membership_number": membership}
     entry["password"] = login.password
     if login.roles:
         entry["roles"] = [role.value for role in login.roles]
+        if entry["username"] in invitations:
+            entry["invitation_link"] = invitations[entry["username"]]
     if login.kind == ProfileKind.PROFESSIONAL:
         entry["rpps"] = login.profiles[0][1]
     return entry
@@ -257,10 +285,11 @@ def _unregistered_professionals() -> list[dict[str, str]]:
     return entries
 
 
-def accounts_document() -> dict[str, Any]:
-    """The content of ``demo-accounts.json``: ready logins, and records to register with (SPEC A1 fields)."""
+def accounts_document(invitations: dict[str, str] | None = None) -> dict[str, Any]:
+    """The content of ``demo-accounts.json``: ready logins (staff with the invitation link that sets up their
+    second factor, while it is not), and records to register with (SPEC A1 fields)."""
     return {
-        "accounts": [_account_entry(login) for login in demo_logins()],
+        "accounts": [_account_entry(login, invitations or {}) for login in demo_logins()],
         "unregistered": {
             "members": _unregistered_members(),
             "companies": _unregistered_companies(),
@@ -270,9 +299,9 @@ def accounts_document() -> dict[str, Any]:
     }
 
 
-def accounts_file_write(path: Path) -> dict[str, Any]:
+def accounts_file_write(path: Path, invitations: dict[str, str] | None = None) -> dict[str, Any]:
     """Write the file readable by its owner only: it holds passwords, demo ones but passwords."""
-    document = accounts_document()
+    document = accounts_document(invitations)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     path.chmod(0o600)
@@ -292,4 +321,8 @@ def accounts_table(document: dict[str, Any]) -> str:
         "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
+    links = [(a["username"], a["invitation_link"]) for a in document["accounts"] if a.get("invitation_link")]
+    if links:
+        lines += ["", "Staff: set up two-factor authentication from the invitation link (also in var/mail/):"]
+        lines += [f"  {username}  {link}" for username, link in links]
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -110,3 +111,56 @@ def wait_message(until) -> str:
         "Too many wrong codes. For your security, wait %(count)d hours before trying again.",
         hours,
     ) % {"count": hours}
+
+
+class InvitationForm(TotpCodeForm):
+    """The invitation page: the login's password (or a first one, twice) and a code from the app being set up."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),  # Django's own words, translated by Django
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password confirmation"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user, new_password: bool, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.new_password = user, new_password
+        for name in ("password",) if new_password else ("new_password1", "new_password2"):
+            del self.fields[name]
+        self.order_fields([*(name for name in self.fields if name != "code"), "code"])
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if self.new_password and first and second:
+            if first != second:
+                self.add_error("new_password2", _("The two password fields didn’t match."))
+            else:
+                try:
+                    password_validation.validate_password(first, self.user)
+                except forms.ValidationError as error:
+                    self.add_error("new_password1", error)
+        return cleaned
+
+    def chosen_password(self) -> str:
+        return self.cleaned_data["new_password1" if self.new_password else "password"]
+
+    def add_outcome_error(self, outcome: Outcome, field: str = "code") -> None:
+        if outcome.failure == Failure.WRONG_PASSWORD:
+            field = "password"
+        elif outcome.failure == Failure.NOT_PENDING:
+            field = None
+        self.add_error(field, outcome_message(outcome))

@@ -11,6 +11,7 @@ turned on or off or the recovery codes are replaced.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
@@ -19,15 +20,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import django_otp
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.models import MAX_THROTTLE_DELAY_SECONDS, Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import StaffInvitation, User
+from accounts.services import password_set
 from accounts.throttling import password_recheck
 from audit.services import record
 from core.mail import send_templated_email
@@ -46,6 +50,8 @@ FLOOR_SECONDS = 60
 # New recovery codes stay in the session, for display and download, until the user is done.
 HELD_CODES_KEY = "twofactor_new_recovery_codes"
 HELD_CODES_SECONDS = 15 * 60
+# Staff set up their app from an invitation link mailed to their address (issue 16), valid three days.
+INVITATION_LIFETIME = timedelta(days=3)
 
 
 class Method(StrEnum):
@@ -287,12 +293,83 @@ def disable(*, user: User, password: str, code: str) -> Outcome:
 
 
 @transaction.atomic
-def reset(*, actor: User, user: User) -> None:
+def reset(*, actor: User, user: User) -> str | None:
     """Back office: remove the second factor of a login whose owner lost both phone and recovery codes,
-    once their identity is checked. Staff must set it up again at their next request."""
+    once their identity is checked. Staff set it up again from a new invitation mailed to their address,
+    whose link is returned."""
     _devices_delete(user)
     record(actor=actor, action="twofactor.reset", target=user)
     _notify(user, "disabled")
+    return invitation_send(actor=actor, user=user) if user.is_staff else None
+
+
+# --- Staff: the second factor is set up from an invitation link (issue 16) ---------------------------
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _invitation_query(secret: str):
+    return StaffInvitation.objects.select_related("user").filter(
+        digest=_digest(secret or ""), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+    )
+
+
+@transaction.atomic
+def invitation_send(*, actor: User | None, user: User) -> str:
+    """Mail a staff login the single-use link that sets up its authenticator app; return the link.
+
+    A newer invitation ends the older ones. A login whose app is on gets none (reset it first).
+    """
+    if not user.is_staff or not user.email:
+        raise PermissionDenied("Invitations are for staff logins with an email address.")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise PermissionDenied("This login's second factor is on: reset it first.")
+    secret = secrets.token_urlsafe(32)
+    StaffInvitation.objects.filter(user=user, used_at__isnull=True).delete()
+    expires_at = timezone.now() + INVITATION_LIFETIME
+    StaffInvitation.objects.create(user=user, digest=_digest(secret), created_by=actor, expires_at=expires_at)
+    record(actor=actor, action="twofactor.invitation_sent", target=user)
+    link = settings.PORTAL_URL + reverse("twofactor:invitation", args=[secret])
+    send_templated_email(
+        to=[user.email],
+        template="twofactor/emails/invitation",
+        context={"user": user, "link": link, "days": INVITATION_LIFETIME.days},
+        language=user.language,
+    )
+    return link
+
+
+def invitation_user(*, secret: str) -> User | None:
+    """The staff login a genuine, unused, unexpired invitation is for; None otherwise."""
+    invitation = _invitation_query(secret).first()
+    return invitation.user if invitation and invitation.user.is_staff else None
+
+
+@transaction.atomic
+def invitation_accept(*, secret: str, password: str, new_password: bool, code: str) -> Outcome:
+    """Use an invitation: the password (the current one, checked on the login counters, or a first one chosen
+    now) and a code from the app being set up. On success the app is on, the recovery codes made, the address
+    confirmed (the link reached it) and the link used up; on any failure nothing but the counters changes."""
+    invitation = _invitation_query(secret).select_for_update(of=("self",)).first()
+    if invitation is None or not invitation.user.is_staff:
+        return Outcome(failure=Failure.NOT_PENDING)
+    user = invitation.user
+    if not new_password and not password_recheck(user=user, password=password):
+        return _failed(user, Outcome(failure=Failure.WRONG_PASSWORD), "invitation")
+    outcome = enable(user=user, device=setup_device(user=user), code=code)
+    if not outcome.ok:
+        return outcome
+    if new_password:
+        password_set(actor=user, user=user, password=password)
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = invitation.used_at
+        user.save(update_fields=["email_confirmed_at"])
+    record(actor=user, action="twofactor.invitation_used", target=user)
+    return outcome
 
 
 def _devices_delete(user: User) -> None:

@@ -12,4 +12,7 @@ urlpatterns = [
     path("2fa/recovery-codes/download/", views.recovery_codes_download, name="recovery_codes_download"),
     path("2fa/recovery-codes/new/", views.recovery_codes_regenerate, name="recovery_codes_regenerate"),
     path("2fa/disable/", views.disable, name="disable"),
+    path("2fa/invitation/", views.invitation_accept, name="invitation_accept"),
+    path("2fa/invitation/needed/", views.invitation_needed, name="invitation_needed"),
+    path("2fa/invitation/<str:secret>/", views.invitation, name="invitation"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from accounts.onboarding import pending_step
+from accounts.onboarding import pending_step, second_factor_step
 from documents.downloads import protect
 from twofactor import forms, selectors, services
 from twofactor.forms import wait_message
@@ -32,6 +33,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     step = pending_step(request)
     if step and step != "twofactor:setup":
         return redirect(step)
+    if request.user.is_staff:  # staff set it up from their invitation link, not with the password alone
+        return redirect("twofactor:invitation_needed")
     device = services.setup_device(user=request.user)
     form = forms.TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +99,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    step = pending_step(request)
+    # Shown before the other first-login steps too: a staff login set up from its invitation sees them at once.
+    step = second_factor_step(request.user, request.session)
     if step:
         return redirect(step)
     codes = services.codes_held(request.session)
@@ -112,7 +116,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def recovery_codes_download(request: HttpRequest) -> HttpResponse:
-    step = pending_step(request)
+    step = second_factor_step(request.user, request.session)
     codes = [] if step else services.codes_held(request.session)
     if not codes:
         return redirect(step or "twofactor:manage")
@@ -163,3 +167,56 @@ def disable(request: HttpRequest) -> HttpResponse:
             return redirect("twofactor:manage")
         form.add_outcome_error(outcome)
     return render(request, "twofactor/disable.html", {"form": form})
+
+
+# --- Staff: the invitation link (issue 16) ---------------------------------------------------------------
+
+INVITATION_KEY = "twofactor_invitation"
+
+
+@never_cache
+def invitation(request: HttpRequest, secret: str) -> HttpResponse:
+    """The link of the invitation email: kept in the session, then out of the address bar (and of any Referer)."""
+    user = services.invitation_user(secret=secret)
+    if user is None:
+        return render(request, "twofactor/invitation_invalid.html", status=404)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        logout(request)
+    request.session[INVITATION_KEY] = secret
+    return redirect("twofactor:invitation_accept")
+
+
+@never_cache
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """The password and the authenticator app, on one page opened by the invitation link."""
+    secret = request.session.get(INVITATION_KEY, "")
+    user = services.invitation_user(secret=secret)
+    if user is None:
+        return render(request, "twofactor/invitation_invalid.html", status=404)
+    new_password = not user.has_usable_password()
+    form = forms.InvitationForm(user, new_password, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = services.invitation_accept(
+            secret=secret, password=form.chosen_password(), new_password=new_password, code=form.cleaned_data["code"]
+        )
+        if outcome.ok:
+            request.session.pop(INVITATION_KEY, None)
+            user.refresh_from_db()  # the password chosen now: the session carries its hash
+            login(request, user, backend="accounts.backends.IdentifierBackend")
+            services.session_verify(request, outcome.device)
+            services.codes_hold(request.session, outcome.recovery_codes)
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect("twofactor:recovery_codes")
+        form.add_outcome_error(outcome)
+    device = services.setup_device(user=user)
+    context = {"form": form, "qr": qr_data_uri(device), "secret": secret_groups(device), "invited": user}
+    return render(request, "twofactor/invitation.html", context)
+
+
+@never_cache
+@login_required
+def invitation_needed(request: HttpRequest) -> HttpResponse:
+    """Where a staff login without its app lands: the app is set up from the invitation link only."""
+    if selectors.is_enabled(user=request.user) or not request.user.is_staff:
+        return redirect(_next_page(request))
+    return render(request, "twofactor/invitation_needed.html")

@@ -52,7 +52,7 @@ class ExplanationLineOut(Schema):
     applied: bool
 
 
-class DocumentOut(Schema):
+class ClaimDocumentOut(Schema):
     id: UUID = Field(alias="public_id")
     name: str = Field(alias="original_name")
     type: str = Field(alias="detected_type")
@@ -86,7 +86,7 @@ class CareItemOut(Schema):
         "channel (the compulsory scheme's automatic flow, a third-party-payment invoice). It is never paid twice.",
     )
     explanation: list[ExplanationLineOut] = Field(description="How the reimbursed amount was computed.")
-    documents: list[DocumentOut]
+    documents: list[ClaimDocumentOut]
 
     @staticmethod
     def resolve_category(obj: CareItem) -> str:

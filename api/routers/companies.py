@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from accounts.choices import ProfileKind
 from api.errors import ApiError, ErrorCode
-from api.schemas import CALL_ERRORS, OBJECT_ERRORS, PDF_RESPONSE, InputSchema, paged
+from api.schemas import OBJECT_ERRORS, PDF_RESPONSE, InputSchema, paged
 from companies import selectors, services
 from companies.affiliations import employee_affiliate
 from companies.forms import AffiliateForm, EndAffiliationForm
@@ -103,6 +103,7 @@ class EndIn(InputSchema):
 
 
 def _space(request: HttpRequest):
+    """The company or agent the caller acts for; any other profile gets the 404 every company endpoint documents."""
     profile = request.auth.profile
     if profile is None or profile.kind not in selectors.SPACE_KINDS:
         raise Http404
@@ -135,7 +136,7 @@ def company_information(request: HttpRequest):
     return company
 
 
-@router.get("/company/clients", response={200: list[CompanyOut], **CALL_ERRORS})
+@router.get("/company/clients", response={200: list[CompanyOut], **OBJECT_ERRORS})
 @paged(page_size=25)
 def company_clients(request: HttpRequest):
     """The companies holding a contract the caller sees: its own, or an agent's clients (SPEC E7)."""
@@ -147,7 +148,7 @@ def company_clients(request: HttpRequest):
     return companies
 
 
-@router.get("/company/employees", response={200: list[EmployeeOut], **CALL_ERRORS})
+@router.get("/company/employees", response={200: list[EmployeeOut], **OBJECT_ERRORS})
 @paged(page_size=25)
 def employee_list(request: HttpRequest, filters: Query[EmployeeFilters]):
     """Employees (an agent: every insured holder), one row per contract, filtered and sorted as on the website."""
@@ -186,7 +187,7 @@ def employee_certificate(request: HttpRequest, public_id: UUID):
     )
 
 
-@router.post("/company/employees", response={201: EmployeeOut, 200: EmployeeOut, **CALL_ERRORS})
+@router.post("/company/employees", response={201: EmployeeOut, 200: EmployeeOut, **OBJECT_ERRORS})
 def employee_affiliate_endpoint(request: HttpRequest, payload: AffiliateIn):
     """Affiliate an employee to a collective contract, recording them if new. The same employee from the same
     date again answers 200 with the first affiliation (idempotent)."""

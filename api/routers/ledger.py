@@ -60,7 +60,7 @@ class LineOut(Schema):
         return obj.category.name
 
 
-class CeilingOut(Schema):
+class LedgerCeilingOut(Schema):
     beneficiary: str
     category: str
     ceiling: Decimal
@@ -101,7 +101,7 @@ def reimbursements(request: HttpRequest):
     return selectors.feed(person_ids=[person.pk for person in _people(request)])
 
 
-@router.get("/reimbursements/ceilings", response={200: list[CeilingOut], **CALL_ERRORS})
+@router.get("/reimbursements/ceilings", response={200: list[LedgerCeilingOut], **CALL_ERRORS})
 def ceilings(request: HttpRequest):
     """The yearly (or N-yearly) ceilings of the caller's family today, with what every channel used."""
     return selectors.ceiling_counters(_people(request), timezone.localdate())

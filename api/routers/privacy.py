@@ -58,7 +58,7 @@ EXPORT_SCHEMA = {
 }
 
 
-class EventOut(Schema):
+class PrivacyEventOut(Schema):
     status: str = Field(alias="to_status")
     at: datetime = Field(alias="created_at")
 
@@ -75,7 +75,7 @@ class PrivacyRequestOut(Schema):
     refusal_reason: str
     export_available: bool = Field(description="The copy can be downloaded from `export.json`.")
     export_expires_at: datetime | None
-    history: list[EventOut]
+    history: list[PrivacyEventOut]
 
     @staticmethod
     def resolve_history(obj: PrivacyRequest) -> list[PrivacyRequestEvent]:

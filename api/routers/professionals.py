@@ -67,7 +67,7 @@ class InvoiceOut(Schema):
         return obj.get_rejection_reason_display() if obj.rejection_reason else ""
 
 
-class PaymentOut(Schema):
+class ProfessionalPaymentOut(Schema):
     id: UUID = Field(alias="public_id")
     reference: str
     paid_on: date
@@ -75,7 +75,7 @@ class PaymentOut(Schema):
     invoice_count: int
 
 
-class PaymentDetailOut(PaymentOut):
+class PaymentDetailOut(ProfessionalPaymentOut):
     invoices: list[InvoiceOut]
 
 
@@ -103,7 +103,7 @@ def professional_invoice(request: HttpRequest, public_id: UUID):
     return access_invoice(actor=request.auth.profile, public_id=public_id)
 
 
-@router.get("/professional/payments", response={200: list[PaymentOut], **CALL_ERRORS})
+@router.get("/professional/payments", response={200: list[ProfessionalPaymentOut], **CALL_ERRORS})
 @paged()
 def professional_payments(request: HttpRequest):
     """The payments made to the caller, last first."""
@@ -137,7 +137,7 @@ class RightsCheckIn(InputSchema):
         return value
 
 
-class CoveredPersonOut(Schema):
+class RightsCoveredPersonOut(Schema):
     name: str
     birth_date: date
     role: str
@@ -150,7 +150,7 @@ class DomainOut(Schema):
     coverage: str
 
 
-class GuaranteeOut(Schema):
+class RightsGuaranteeOut(Schema):
     category: str
     domain: str
     cover: str
@@ -166,9 +166,9 @@ class RightsOut(Schema):
     organisation_number: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
-    people: list[CoveredPersonOut] = []
+    people: list[RightsCoveredPersonOut] = []
     domains: list[DomainOut] = []
-    guarantees: list[GuaranteeOut] = []
+    guarantees: list[RightsGuaranteeOut] = []
 
 
 def _checked_query(payload: RightsCheckIn) -> services.RightsQuery:
@@ -196,10 +196,10 @@ def _rights_out(query: services.RightsQuery, answer: selectors.RightsAnswer | No
         organisation_number=card.organisation_number,
         valid_from=card.valid_from,
         valid_to=card.valid_to,
-        people=[CoveredPersonOut(**person.__dict__) for person in answer.covered],
+        people=[RightsCoveredPersonOut(**person.__dict__) for person in answer.covered],
         domains=[DomainOut(code=domain.code, coverage=str(domain.coverage)) for domain in answer.domains],
         guarantees=[
-            GuaranteeOut(
+            RightsGuaranteeOut(
                 category=row.category, domain=row.line.category.tp_domain, cover=row.cover, ceilings=row.ceilings
             )
             for row in answer.guarantees

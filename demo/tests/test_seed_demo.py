@@ -212,12 +212,39 @@ def test_the_demo_offers_foreign_currencies(demo):
 
 def test_a_second_run_changes_nothing_but_rewrites_the_file(demo):
     before = table_counts()
-    demo.path.unlink()
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    assert table_counts() == before
+    assert table_counts() == before, "the staff invitation links of the file still work: kept, not mailed again"
     assert json.loads(demo.path.read_text(encoding="utf-8")) == demo.document
     assert "already there" in out.getvalue()
+
+
+def test_without_the_file_the_staff_get_new_invitation_links_and_nothing_else_changes(demo):
+    before = table_counts()
+    demo.path.unlink()
+    call_command("seed_demo", stdout=io.StringIO())
+    after = table_counts()
+    staff = len(StaffRole)
+    mailed = ("outbox.OutgoingEmail", "audit.AuditEvent")
+    assert all(after[table] == before[table] + staff for table in mailed)
+    assert {k: v for k, v in after.items() if k not in mailed} == {k: v for k, v in before.items() if k not in mailed}
+    document = json.loads(demo.path.read_text(encoding="utf-8"))
+    links = [a["invitation_link"] for a in document["accounts"] if a["profile"] == ProfileKind.STAFF]
+    assert len(set(links)) == staff
+    assert all("/2fa/invitation/" in link for link in links)
+    old = {a["invitation_link"] for a in demo.document["accounts"] if a["profile"] == ProfileKind.STAFF}
+    assert not old & set(links)
+
+
+def test_the_staff_get_their_invitation_mailed_and_printed(demo):
+    """Issue 16: a demo staff login sets up its second factor from the link mailed to it, which the command also
+    prints and writes in the accounts file; the password alone sets nothing up."""
+    from outbox.models import OutgoingEmail
+
+    entries = [a for a in demo.document["accounts"] if a["profile"] == ProfileKind.STAFF]
+    assert len(entries) == len(StaffRole)
+    assert all(entry["invitation_link"] in demo.output for entry in entries)
+    assert OutgoingEmail.objects.filter(template="twofactor/emails/invitation").count() >= len(StaffRole)
 
 
 def test_seed_scale_after_the_demo_uses_its_own_numbers(demo):

@@ -7,8 +7,9 @@ per-test live server of the other journeys would empty it after each test); the 
 as after any transactional test.
 
 Each login runs in its own browser context, in French as the demo's people speak it: the password printed by the
-command, the terms of use, for staff the authenticator set-up (the code computed from the key shown on the page)
-and the recovery codes, then the profile's home and its first task. The strings are looked up in the French
+command, the terms of use, for staff first the invitation link the command mailed and printed (issue 16: the
+password alone sets up no second factor) with the authenticator set-up (the code computed from the key shown on the
+page) and the recovery codes, then the profile's home and its first task. The strings are looked up in the French
 catalogue (``fr("msgid")``), so the test reads in English and follows the translation.
 """
 
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -144,11 +146,27 @@ def authenticator_code(secret: str) -> str:
     return f"{totp(key):06d}"
 
 
-def set_up_second_factor(page: Page, shot: str) -> None:
-    """SPEC A13: staff set up an authenticator app at their first login, then save their recovery codes."""
-    expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:setup")) + "$"))
+def password_alone_is_not_enough(page: Page, entry: dict[str, Any]) -> None:
+    """Issue 16: the staff password alone leads to no set-up page, only to the invitation notice."""
+    log_in(page, entry)
+    accept_terms(page)
+    expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:invitation_needed")) + "$"))
+    page.goto(reverse("twofactor:setup"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:invitation_needed")) + "$"))
+    page.context.clear_cookies()
+
+
+def set_up_second_factor(page: Page, entry: dict[str, Any], shot: str) -> None:
+    """SPEC A13, issue 16: staff set up an authenticator app from the invitation link mailed to them (and printed
+    by the command), with their password, then save their recovery codes."""
+    link = entry["invitation_link"]
+    assert link.startswith(settings.PORTAL_URL) or "/2fa/invitation/" in link
+    page.goto(urlsplit(link).path)
+    expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:invitation_accept")) + "$"))
+    page.get_by_label(exact("Your password")).fill(entry["password"])
     secret = page.locator("#twofactor-secret").text_content()
     page.get_by_label(exact("6-digit code from your app")).fill(authenticator_code(secret))
+    screenshot(page, f"{shot}-invitation")
     page.get_by_role("button", name=fr("Turn on two-factor authentication")).click()
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:recovery_codes")) + "$"))
@@ -253,10 +271,12 @@ def journey(page: Page, entry: dict[str, Any], shot: str) -> None:
     kinds = entry["profile"].split("+")
     for kind in kinds:
         assert kind == ProfileKind.STAFF or kind in FIRST_TASKS, f"no first task expected for the {kind!r} profile"
-    log_in(page, entry)
-    accept_terms(page)
     if kinds == [ProfileKind.STAFF]:
-        set_up_second_factor(page, shot)
+        password_alone_is_not_enough(page, entry)
+        set_up_second_factor(page, entry, shot)
+    else:
+        log_in(page, entry)
+        accept_terms(page)
     for index, kind in enumerate(kinds):
         if len(kinds) > 1:
             if index:

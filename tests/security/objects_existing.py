@@ -55,6 +55,11 @@ exempt(
     reason="the random secret of a single-use 'password forgotten' link (only its SHA-256 is stored), "
     "not an object id: an unknown, used or expired secret answers the same 404",
 )
+exempt(
+    "twofactor:invitation",
+    reason="the random secret of a single-use staff invitation link (only its SHA-256 is stored), "
+    "not an object id: an unknown, used or expired secret answers the same 404",
+)
 exempt("api:docs-asset", reason="the file name of a static asset of the API documentation page")
 
 
@@ -155,6 +160,7 @@ for name, data in (
     ("user_deactivate", {"reason": "fraud", "note": "access matrix"}),
     ("user_reactivate", {}),
     ("user_delete", {"reason": "fraud", "confirm": "on"}),
+    ("user_staff_invite", {}),
 ):
     register(
         f"backoffice:{name}",

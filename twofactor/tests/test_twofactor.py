@@ -86,13 +86,16 @@ def verified_member(client, member):
         "/2fa/recovery-codes/new/",
         "/2fa/disable/",
         "/2fa/verify/",
+        "/2fa/setup/",
     ],
 )
-def test_staff_without_device_is_sent_to_setup_from_every_page(client, staff, path):
+def test_staff_without_device_cannot_set_it_up_with_the_password_alone(client, staff, path):
     login(client, staff)
     response = client.get(path)
     assert response.status_code == 302
-    assert response.url == reverse("twofactor:setup")
+    assert response.url == reverse("twofactor:invitation_needed")
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    assert client.post(reverse("twofactor:setup"), {"code": "123456"}).url == reverse("twofactor:invitation_needed")
 
 
 def test_staff_without_device_gets_a_json_refusal_on_the_api(client, staff):
@@ -102,45 +105,44 @@ def test_staff_without_device_gets_a_json_refusal_on_the_api(client, staff):
     assert response.json()["code"] == "onboarding_required"
 
 
-def test_setup_page_shows_a_qr_code_and_the_key_in_groups_of_four(client, staff):
-    login(client, staff)
+def test_setup_page_shows_a_qr_code_and_the_key_in_groups_of_four(client, member):
+    login(client, member)
     page = client.get(reverse("twofactor:setup"))
     assert page.status_code == 200
     html = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html
-    device = TOTPDevice.objects.get(user=staff)
+    device = TOTPDevice.objects.get(user=member)
     assert not device.confirmed
     secret = page.context["secret"]
     assert all(len(group) == 4 for group in secret.split())
     assert secret in html
     assert "no-store" in page["Cache-Control"]
     client.get(reverse("twofactor:setup"))
-    assert TOTPDevice.objects.filter(user=staff).count() == 1, "a reload keeps the same key"
+    assert TOTPDevice.objects.filter(user=member).count() == 1, "a reload keeps the same key"
 
 
-def test_setup_with_a_wrong_code_fails_then_the_right_one_confirms_and_shows_ten_recovery_codes(client, staff):
-    login(client, staff)
+def test_setup_with_a_wrong_code_fails_then_the_right_one_confirms_and_shows_ten_recovery_codes(client, member):
+    login(client, member)
     client.get(reverse("twofactor:setup"))
-    device = TOTPDevice.objects.get(user=staff)
+    device = TOTPDevice.objects.get(user=member)
     response = client.post(reverse("twofactor:setup"), {"code": wrong(device)})
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
     device.refresh_from_db()
     assert not device.confirmed
-    assert not StaticToken.objects.filter(device__user=staff).exists()
-    assert client.get(reverse("accounts:dashboard")).url == reverse("twofactor:setup")
+    assert not StaticToken.objects.filter(device__user=member).exists()
 
-    time_passes(staff)
+    time_passes(member)
     response = client.post(reverse("twofactor:setup"), {"code": code(device)})
     assert response.url == reverse("twofactor:recovery_codes")
     device.refresh_from_db()
     assert device.confirmed
-    assert events("twofactor.enabled").filter(actor_id=staff.pk).count() == 1
+    assert events("twofactor.enabled").filter(actor_id=member.pk).count() == 1
 
     page = client.get(reverse("twofactor:recovery_codes"))
     codes = page.context["codes"]
     assert len(codes) == len(set(codes)) == 10
-    stored = set(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
+    stored = set(StaticToken.objects.filter(device__user=member).values_list("token", flat=True))
     assert {c.replace("-", "") for c in codes} == stored
     assert all(c in page.content.decode() for c in codes)
 
@@ -155,13 +157,13 @@ def test_setup_with_a_wrong_code_fails_then_the_right_one_confirms_and_shows_ten
     assert client.get(reverse("twofactor:recovery_codes_download")).status_code == 302
 
 
-def test_setup_sends_a_notification(client, staff, django_capture_on_commit_callbacks):
-    login(client, staff)
+def test_setup_sends_a_notification(client, member, django_capture_on_commit_callbacks):
+    login(client, member)
     client.get(reverse("twofactor:setup"))
-    device = TOTPDevice.objects.get(user=staff)
+    device = TOTPDevice.objects.get(user=member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("twofactor:setup"), {"code": code(device)})
-    assert [m.to for m in mail.outbox] == [[staff.email]]
+    assert [m.to for m in mail.outbox] == [[member.email]]
 
 
 # --- Logging in with a code ---------------------------------------------------------------------
@@ -386,7 +388,8 @@ def test_back_office_reset_removes_the_factor_and_staff_must_set_it_up_again(cli
     services.reset(actor=admin, user=staff)
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert events("twofactor.reset").get().actor_id == admin.pk
-    assert client.get(reverse("accounts:dashboard")).url == reverse("twofactor:setup")
+    assert events("twofactor.invitation_sent").count() == 1
+    assert client.get(reverse("accounts:dashboard")).url == reverse("twofactor:invitation_needed")
 
 
 # --- Bad input: a field error, nothing changes --------------------------------------------------------
@@ -401,14 +404,14 @@ def _state(user):
 
 
 @pytest.mark.parametrize("value", BAD_CODES)
-def test_bad_input_on_setup(client, staff, value):
-    login(client, staff)
+def test_bad_input_on_setup(client, member, value):
+    login(client, member)
     client.get(reverse("twofactor:setup"))
-    before = _state(staff)
+    before = _state(member)
     response = client.post(reverse("twofactor:setup"), {"code": value})
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
-    assert _state(staff) == before
+    assert _state(member) == before
 
 
 @pytest.mark.parametrize("value", BAD_CODES)

@@ -9,7 +9,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from demo.accounts import ACCOUNTS_FILE_NAME, accounts_file_write, accounts_table, logins_ensure
+from demo.accounts import (
+    ACCOUNTS_FILE_NAME,
+    accounts_file_write,
+    accounts_table,
+    invitation_links_read,
+    logins_ensure,
+    staff_invitations_send,
+)
 from demo.builders import demo_build, demo_present
 from openmutuelle.config import ConfigError
 
@@ -18,7 +25,7 @@ class Command(BaseCommand):
     help = "Build the demo insurer (once) and write the demo logins to var/demo-accounts.json."
 
     def handle(self, *args, **options) -> None:
-        if settings.PRODUCTION:  # staff logins with passwords from the source, TOTP set up by whoever comes first
+        if settings.PRODUCTION:  # staff logins with passwords from the source
             raise ConfigError("seed_demo creates logins with known passwords: refused when DJANGO_ENV=production.")
         started = time.perf_counter()
         if demo_present():
@@ -32,6 +39,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Demo insurer built in {time.perf_counter() - started:.1f} s: {summary}.")
             )
         path = settings.VAR_DIR / ACCOUNTS_FILE_NAME
-        document = accounts_file_write(path)
+        with transaction.atomic():
+            invitations = staff_invitations_send(invitation_links_read(path))
+        document = accounts_file_write(path, invitations)
         self.stdout.write(accounts_table(document))
         self.stdout.write(f"\nLogins and records to register with: {path}")
