@@ -3,7 +3,7 @@
 Run (one command, from a fresh clone; PostgreSQL and Redis on localhost)::
 
     .venv/bin/python benchmarks/load.py [--members 100000 --claims 1000000] [--database om_load] [--reuse|--rebuild]
-        [--clients 1,8] [--duration 10] [--only floor,member_home,…] [--audit] [--target URL]
+        [--clients 1,8] [--duration 10] [--only floor,member_home,…] [--audit] [--target URL | --instances 1,2]
 
 1. **Database.** Builds ``--database`` (default ``om_load``) with ``manage.py migrate`` and ``manage.py seed_scale``
    (``--members`` individual holders and their families, companies with employees in proportion, about
@@ -21,6 +21,10 @@ Run (one command, from a fresh clone; PostgreSQL and Redis on localhost)::
    already running (another build, two instances behind a proxy…): give it ``--database-url`` of that
    deployment's database and run with its ``SECRET_KEY``/``ENCRYPTION_KEYS`` in the environment so that the
    logins can be prepared; queries show ``-`` unless it runs with ``BENCH_MODE=1``.
+   ``--instances 1,2`` (issue 12, ``make bench-two-instances``) starts ``make prod-like``'s topology instead: moto's
+   S3 server for the documents, the largest number of instances on ``--port`` + 1…, sharing the database and Redis,
+   and one round-robin proxy per number (``scripts/prod_like_proxy.py``, on ``--port`` + 10 × its rank); each
+   operation and level is then measured through each proxy in turn, with the same logged-in clients.
 3. **Client.** For each operation and each number of ``--clients``, that many threads, each logged in as its own
    user, repeat the operation for ``--duration`` seconds (closed loop: a new request when the last one answered),
    after one warm-up round. The table gives per operation: requests (operations) per second, median and 95th
