@@ -6,7 +6,7 @@ PORT   ?= 8000
 HONCHO := $(BIN)/honcho start
 STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run demo test setup messages lint worker check-deploy clean prod-like
+.PHONY: run demo test setup messages lint worker check-deploy clean prod-like bench-two-instances
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,14 @@ check-deploy: setup
 # a task worker, the sealer): scripts/prod_like.sh, README "A production-like run on one machine". Ctrl-C stops it.
 prod-like: setup
 	@bash scripts/prod_like.sh
+
+# The load benchmark on that topology: one instance, then two, behind the proxy, sharing PostgreSQL and Redis,
+# documents on moto's S3 (benchmarks/load.py --instances; README "Benchmarks"). BENCH_ARGS adds or overrides options
+# (--database, --port, --redis-db, --duration…); a database of 3,000 members is built once and reused.
+BENCH_ARGS ?=
+bench-two-instances: setup
+	$(BIN)/python benchmarks/load.py --members 3000 --claims 30000 --database om_load_small --instances 1,2 \
+	  --clients 1,8 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

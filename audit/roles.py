@@ -33,9 +33,17 @@ _LOCKED = "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 
 
 def statements(
-    *, database: str, owner: str, app: str, sealer: str | None = None, reassign_from: str | None = None
+    *,
+    database: str,
+    owner: str,
+    app: str,
+    sealer: str | None = None,
+    reassign_from: str | None = None,
+    before_restore: bool = False,
 ) -> list[sql.Composed]:
-    """The SQL, in order; every statement can be run again."""
+    """The SQL, in order; every statement can be run again. ``before_restore``: the roles, the database's and the
+    schema's rights and the owner's default privileges only, nothing on a table or function (an empty database a
+    backup is about to be restored into as the owner, which restores the function itself)."""
     owner_id, app_id = sql.Identifier(owner), sql.Identifier(app)
     readers = [app_id] + ([sql.Identifier(sealer)] if sealer else [])
     readers_sql = sql.SQL(", ").join(readers)
@@ -63,6 +71,10 @@ def statements(
         sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}").format(
             owner_id, app_id
         ),
+    ]
+    if before_restore:
+        return out
+    out += [
         # Yearly reference sequences (core.sequences) are created on demand: through the owner's function.
         sql.SQL(
             "CREATE OR REPLACE FUNCTION create_yearly_sequence(name text, start bigint) RETURNS void "

@@ -177,7 +177,7 @@ def server_mode(args) -> None:
     photos = photos_cached(var_dir / "photos", args.items, args.documents)
     ready = time.perf_counter() - started
     print(f"{len(photos)} photos, {sum(map(len, photos)) / 1e6:.1f} MB in all, ready in {ready:.1f} s")
-    server = load.start_server(options, env, var_dir)
+    server = load.start_server(env, var_dir, args.port)
     client = load.Client(f"http://127.0.0.1:{args.port}", load.HOST)
     client.token, client.timeout = member["token"], 900.0
     try:

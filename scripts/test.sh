@@ -82,12 +82,13 @@ env -u DATABASE_URL $BIN/python -m pytest "${SQLITE_ARGS[@]}"
 if pg_up; then
   echo "== Test suite on PostgreSQL"
   DATABASE_URL="$PG_URL" $BIN/python -m pytest "${PYTEST_ARGS[@]}"
-  # The portal's least-privileged role (manage.py db_roles): the audit, accounts, claims and payments tests again,
-  # connected as the application role (conftest.py, TEST_AS_APP_ROLE); tampering tests skip (they need the owner).
+  # The portal's least-privileged role (manage.py db_roles): the audit, accounts, claims, payments, documents, ledger,
+  # contracts and privacy tests again, connected as the application role (conftest.py, TEST_AS_APP_ROLE); tampering
+  # tests skip (they need the owner).
   if [ $# -eq 0 ]; then
     echo "== PostgreSQL, connected as the application role"
     TEST_AS_APP_ROLE=1 DATABASE_URL="$PG_URL" $BIN/python -m pytest -q -n 2 --dist loadfile \
-      audit accounts/tests claims/tests payments/tests
+      audit accounts/tests claims/tests payments/tests documents/tests ledger/tests contracts/tests privacy/tests
   fi
 else
   echo "== PostgreSQL not reachable: the PostgreSQL run is skipped"

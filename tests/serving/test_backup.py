@@ -9,15 +9,20 @@ drill, naming it.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import time
 from io import StringIO
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from audit.chain import seal
+from audit.services import record
+from backups.archive import postgres_env
 from claims.models import CareDocument
 from claims.tests.conftest import make_claim
 from core.tests.processes import manage
@@ -76,3 +81,52 @@ def test_the_demo_backs_up_and_restores_into_a_fresh_database_that_checks_out(fa
                 [f"{connection.settings_dict['NAME']}_drill_%"],
             )
             assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles are a PostgreSQL feature")
+@pytest.mark.skipif(bool(os.environ.get("TEST_AS_APP_ROLE")), reason="creating roles needs the superuser")
+def test_a_backup_restored_for_real_gives_the_app_role_its_rights_and_no_more(family, tmp_path):
+    """README "Restoring for real": the dump has no owners, grants nor roles; ``db_roles --before-restore``, then
+    ``pg_restore --role=<owner>``, then ``db_roles`` again make the restored database the least-privileged one."""
+    make_claim(family)
+    record(actor=None, action="contract.created")
+    env = {"DATABASE_URL": database_url(), "FILES_ROOT": str(settings.MEDIA_ROOT)}
+    made = manage("backup", "--to", str(tmp_path / "backup"), env=env, var_dir=tmp_path)
+    assert made.returncode == 0, made.stderr
+    config = connection.settings_dict
+    restored = f"{config['NAME']}_restored"[:63]
+    names = {kind: f"{config['NAME']}_{kind}"[:63] for kind in ("owner", "app")}
+    url = database_url().rsplit("/", 1)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{restored}"')
+    roles = ["db_roles", "--owner", names["owner"], "--app", names["app"], "--apply"]
+    try:
+        first = manage(*roles, "--before-restore", env={"DATABASE_URL": f"{url}/{restored}"}, var_dir=tmp_path)
+        assert first.returncode == 0, first.stderr
+        dump = str(tmp_path / "backup" / "database.dump")
+        restore = ["pg_restore", "-d", restored, "--no-owner", "--no-privileges", f"--role={names['owner']}"]
+        done = subprocess.run([*restore, "--exit-on-error", dump], env=postgres_env(config), capture_output=True)
+        assert done.returncode == 0, done.stderr
+        second = manage(*roles, env={"DATABASE_URL": f"{url}/{restored}"}, var_dir=tmp_path)
+        assert second.returncode == 0, second.stderr
+
+        login = {"host": config["HOST"] or "127.0.0.1", "port": config["PORT"] or 5432, "dbname": restored}
+        with psycopg.connect(**login, user=names["app"], password=config["PASSWORD"] or None, autocommit=True) as app:
+            owners = app.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'").fetchall()
+            assert owners == [(names["owner"],)]
+            assert app.execute("SELECT count(*) FROM claims_claim").fetchone()[0] == 1
+            app.execute("UPDATE claims_claim SET status = status")
+            app.execute("SELECT create_yearly_sequence('restored_check_2026', 1)")
+            for statement in ("TRUNCATE audit_auditevent", "DELETE FROM audit_auditevent", "ALTER TABLE claims_claim"
+                              " DISABLE TRIGGER ALL", "UPDATE audit_auditevent SET action = action"):  # fmt: skip
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    app.execute(statement)
+        app_url = database_url().replace(f"//{config['USER']}", f"//{names['app']}", 1).rsplit("/", 1)[0]
+        verified = manage("verify_audit", env={"DATABASE_URL": f"{app_url}/{restored}"}, var_dir=tmp_path)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+            for name in names.values():
+                cursor.execute(f'DROP ROLE IF EXISTS "{name}"')

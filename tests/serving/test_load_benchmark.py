@@ -68,3 +68,30 @@ def test_every_operation_answers_and_the_table_is_printed(tmp_path):
         assert rate > 0 and queries > 0 and errors == 0, f"{operation}: {row[0]}\n{output}"
     assert re.search(r"^api_home +(1 |absent)", output, re.M), output  # measured when the server has it
     assert "load average" in output
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the load benchmark runs on PostgreSQL")
+def test_one_and_two_instances_behind_the_proxy_share_the_sessions_and_the_bucket(tmp_path):
+    """``--instances 1,2`` (issue 12, ``make bench-two-instances``): the instances behind make prod-like's proxy,
+    documents on moto's S3. The same logged-in clients go through one instance, then two, without an error; both
+    instances answered, and the claims' documents are in the bucket."""
+    ensure_claims_terms()
+    call_command("seed_scale", members=6, batch=50, claims_per_member=2, stdout=io.StringIO())
+    env = {**os.environ, "ENCRYPTION_KEYS": ",".join(settings.ENCRYPTION_KEYS)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, "benchmarks/load.py", "--database-url", database_url(), "--reuse", "--secrets-from-env"]
+    command += ["--instances", "1,2", "--workers", "1", "--clients", "1", "--duration", "1"]
+    command += ["--only", "floor,member_home,claim_create", "--redis-db", redis_db(), "--var-dir", str(tmp_path)]
+    # The proxies on PORT and PORT + 10, the instances on PORT + 1 and + 2: a block of this test's own.
+    command += ["--port", str(free_port(18400, 18439)), "--s3-port", str(free_port(18450, 18499))]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=170, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    for instances in (1, 2):
+        for operation in ("floor", "member_home", "claim_create"):
+            row = re.search(rf"^ +{instances} {operation} +1 +([\d.]+) .* (\d+)$", output, re.M)
+            assert row and float(row[1]) > 0 and row[2] == "0", f"{instances} × {operation}:\n{output}"
+    answered = re.search(r"requests answered: instance 1: ([\d,]+), instance 2: ([\d,]+)", output)
+    assert answered and all(int(n.replace(",", "")) > 0 for n in answered.groups()), output
+    stored = re.search(r"objects in the S3 bucket \(documents, encrypted\): ([\d,]+)", output)
+    assert stored and int(stored[1].replace(",", "")) >= 10, output  # at least one claim of 10 bills

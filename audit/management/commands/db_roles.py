@@ -27,6 +27,11 @@ class Command(BaseCommand):
             type=Path,
             help="Lines '<role> <password>': set these passwords (with --apply only; never printed).",
         )
+        parser.add_argument(
+            "--before-restore",
+            action="store_true",
+            help="Roles and schema rights only, for an empty database a backup is restored into; then run it again.",
+        )
         parser.add_argument("--apply", action="store_true", help="Run the statements instead of printing them.")
         parser.add_argument("--database", default="default")
 
@@ -40,6 +45,7 @@ class Command(BaseCommand):
             app=options["app"],
             sealer=options["sealer"] or None,
             reassign_from=options["reassign_from"] or None,
+            before_restore=options["before_restore"],
         )
         passwords = _passwords(options["password_file"]) if options["password_file"] else {}
         if not options["apply"]:
