@@ -325,14 +325,27 @@ def _flag_duplicates(claim: Claim, care_items: list[CareItem], documents: list[l
     doubled = earlier_hashes | {sha256 for sha256, count in hashes.items() if count > 1}
     for doc in (d for docs in documents for d in docs):
         doc.is_duplicate = doc.sha256 in doubled
-    if twin_items:
-        CareItem.objects.filter(pk__in=twin_items).update(is_duplicate=True)
-    if earlier_hashes:
-        CareDocument.objects.filter(sha256__in=earlier_hashes, item__isnull=False).update(is_duplicate=True)
+    # Earlier rows are flagged claims first, then items, then documents (the order a decision locks a claim and its
+    # items in), each set locked in id order and only where the flag is not set yet: two submissions of the same
+    # photos at once wait for each other instead of deadlocking (PostgreSQL).
     if twin_claims:
-        Claim.objects.filter(pk__in=twin_claims).update(has_duplicates=True)
+        _flag(Claim.objects.filter(pk__in=twin_claims, has_duplicates=False), "has_duplicates")
+    if twin_items:
+        _flag(CareItem.objects.filter(pk__in=twin_items, is_duplicate=False), "is_duplicate")
+    if earlier_hashes:
+        _flag(
+            CareDocument.objects.filter(sha256__in=earlier_hashes, item__isnull=False, is_duplicate=False),
+            "is_duplicate",
+        )
     claim.has_duplicates = bool(twin_items or doubled or elsewhere)
     return sum(care_item.is_duplicate for care_item in care_items) + len(doubled)
+
+
+def _flag(rows, field: str) -> None:
+    """``UPDATE … SET field = true WHERE id IN (SELECT id … ORDER BY id FOR UPDATE)``: one statement, rows locked in
+    id order."""
+    locked = rows.order_by("pk").select_for_update().values("pk")
+    rows.model.objects.filter(pk__in=locked).update(**{field: True})
 
 
 def _paid_elsewhere(claim: Claim, care_items: list[CareItem]) -> list[tuple]:
