@@ -4,6 +4,7 @@
 #   scripts/sqlmap.sh                 # level 2, risk 1, every target below
 #   SQLMAP_LEVEL=3 SQLMAP_RISK=2 scripts/sqlmap.sh
 #   DATABASE_URL=postgres://… scripts/sqlmap.sh   # against PostgreSQL (an empty database it may fill)
+#   SQLMAP_ONLY=/api/ scripts/sqlmap.sh           # only the targets whose line contains that text
 #
 # It seeds the demo into a private folder (var/sqlmap: its own SQLite database unless DATABASE_URL is set), starts
 # the development server on SQLMAP_PORT, opens a session for a demo member, company correspondent, professional
@@ -102,7 +103,20 @@ TARGETS=(
   "staff /backoffice/privacy/?status=&kind=&overdue=&mine=&closed="
   "staff /backoffice/privacy/accesses/?staff=admin&person=1&page=1"
   "staff /backoffice/privacy/evidence/?actor=admin&action=claim&target_type=claims.claim&target_id=1"
+  # The API's search and filter parameters (the session cookie is one of the API's two ways in).
+  "anonymous /api/faq?q=lunettes&category=&page=1&page_size=10"
+  "member /api/requests?status=open&page=1&page_size=10"
+  "member /api/claims/eligibility?beneficiary=x&care_date=2026-11-02&category=T_GP&practitioner=Dr&country=FR&amount=30&currency=EUR"
+  "member /api/reimbursements?page=1&page_size=10"
+  "company /api/company/employees?q=Martin&contract=&status=&sort=name&order=asc&page=1&page_size=10"
+  "professional /api/professional/invoices?status=received&service_from=2026-01-01&service_to=2026-12-31&page=1"
 )
+# SQLMAP_ONLY=/api/ runs the targets whose line contains that text.
+if [ -n "${SQLMAP_ONLY:-}" ]; then
+  kept=()
+  for target in "${TARGETS[@]}"; do [[ "$target" == *"$SQLMAP_ONLY"* ]] && kept+=("$target"); done
+  TARGETS=("${kept[@]}")
+fi
 found=0
 capped=0
 for target in "${TARGETS[@]}"; do
