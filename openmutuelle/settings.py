@@ -415,7 +415,10 @@ if ENVIRONMENT == "test":
     # Unit tests run tasks at once; the task fault tests start real workers with TASKS_BACKEND set.
     _TEST_TASKS = os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     TASKS = {"default": {"BACKEND": _TEST_TASKS}}
-    RQ_QUEUES["default"]["URL"] = os.environ.get("TASKS_REDIS_URL") or "redis://127.0.0.1:6379/8"  # tests' Redis db
+    # The tests' Redis database: 8, 9, … one per pytest-xdist worker (the fault tests flush theirs; the worker
+    # processes they start inherit PYTEST_XDIST_WORKER, so they read the same one).
+    _XDIST = int("0" + "".join(c for c in os.environ.get("PYTEST_XDIST_WORKER", "") if c.isdigit()))
+    RQ_QUEUES["default"]["URL"] = os.environ.get("TASKS_REDIS_URL") or f"redis://127.0.0.1:6379/{8 + _XDIST % 4}"
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LOGGING = {
