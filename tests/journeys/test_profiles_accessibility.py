@@ -11,6 +11,8 @@ scroll sideways.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -55,10 +57,15 @@ SHOTS = {
 KNOWN: tuple[str, ...] = ()
 
 
+@pytest.fixture(scope="module")
+def demo(request):
+    """``test_demo_accounts``' fixture (imported above), set up at the module's scope: before the test's transaction."""
+    return request.getfixturevalue("shipped_demo")
+
+
 @pytest.fixture
-def browser_page(chromium, request):
-    """A browser context of its own on the demo's server (``test_demo_accounts``' fixture), in French."""
-    demo = request.getfixturevalue("shipped_demo")
+def browser_page(chromium, demo):
+    """A browser context of its own on the demo's server, in French."""
     context = chromium.new_context(base_url=demo.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -87,7 +94,7 @@ def test_every_page_of_the_profile_passes_axe_at_both_widths(browser_page, label
         log_in(page, entry)
         accept_terms(page)
         page.context.clear_cookies()
-        set_up_second_factor(page, entry, shot="a11y-" + entry["username"])
+        set_up_second_factor(page, entry, shot="a11y-" + entry["username"].replace(".", "-"))
         start = {"accounts:dashboard": reverse("accounts:dashboard"), "backoffice:home": reverse("backoffice:home")}
     else:
         log_in(page, entry)
@@ -95,7 +102,7 @@ def test_every_page_of_the_profile_passes_axe_at_both_widths(browser_page, label
         start = {"accounts:dashboard": reverse("accounts:dashboard")}
     pages = find_pages(page, start, SPACES, depth=2, cap=CAP)
     assert len(pages) >= PROFILES[label], sorted(pages)
-    check(page, pages, shot="a11y-" + entry["username"].replace(".", "-"))
+    check(page, pages, shot="a11y-" + re.sub(r"\W+", "-", label.lower()).strip("-"))
 
 
 def test_every_public_page_passes_axe_at_both_widths(browser_page):
