@@ -15,66 +15,30 @@ timeline, at both widths.
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import Profile
 from conftest import screenshot
 from core.menu import entries_for
+from tests.journeys.accessibility import WIDTHS, axe_violations, check_pages, failures, find_pages
 from tests.journeys.test_demo_accounts import accept_terms, exact, fr, log_in, shipped_demo  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 MEMBER = "Member – individual domestic contract with family"
-WIDTHS = (1280, 390)
 SPACE = "/space/"
-AXE = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def axe_violations(page: Page) -> list[str]:
-    """Every axe-core rule on the page as it is: one line per violation (impact, rule, how many nodes, first one)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)  # evaluated, not a <script>: the CSP allows no inline script
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['impact']} {v['id']} ×{len(v['nodes'])}: {v['nodes'][0]['target']} — {v['help']}"
-        for v in result["violations"]
-    ]
-
-
-def route(url: str) -> str | None:
-    """The URL's view name, or None for an address outside the member space."""
-    path = urlsplit(url).path
-    if not path.startswith(SPACE):
-        return None
-    try:
-        return resolve(path).view_name
-    except Resolver404:
-        return None
-
-
-def is_html(page: Page, url: str) -> bool:
-    response = page.request.get(url)
-    return response.ok and response.headers.get("content-type", "").startswith("text/html")
 
 
 def member_pages(page: Page, profile: Profile) -> dict[str, str]:
     """route → URL: the menu's entries, then the links found in their main content (one URL per route)."""
     pages = {"accounts:dashboard": reverse("accounts:dashboard")}
     pages |= {entry.url_name: url for entry, url in entries_for(profile)}
-    for url in list(pages.values()):
-        page.goto(url)
-        for href in page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-            name = route(href)
-            if name and name not in pages and is_html(page, href):
-                pages[name] = href
-    return pages
+    return find_pages(page, pages, [SPACE], cap=100)
 
 
 def claim_form_with_errors(page: Page) -> None:
@@ -123,13 +87,7 @@ def test_every_member_page_passes_axe_at_both_widths(member_page):
     assert {"claims:detail", "claims:new", "accounts:dashboard"} <= set(pages), sorted(pages)
     found: dict[str, list[str]] = {}
     for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        for name, url in sorted(pages.items()):
-            page.goto(url)
-            found.update({f"{name} @{width}": axe_violations(page)})
-            if width == 390:
-                wide = page.evaluate("document.documentElement.scrollWidth")
-                assert wide <= width, f"{name} scrolls sideways at {width} px ({wide} px)"
+        found |= check_pages(page, pages, width)
         claim_form_with_errors(page)
         found[f"claims:items with errors @{width}"] = axe_violations(page)
         screenshot(page, f"member-claim-errors-{width}")
@@ -141,7 +99,7 @@ def test_every_member_page_passes_axe_at_both_widths(member_page):
         expect(page.locator("ol.claim-timeline li").first).to_be_visible()
         screenshot(page, f"member-claim-timeline-{width}")
     print(f"axe-core on {len(found)} page views: {sorted(pages)}")
-    failing = [f"{page}: {line}" for page, lines in sorted(found.items()) for line in lines]
+    failing = failures(found)
     assert not failing, "\n".join(failing)
 
 
