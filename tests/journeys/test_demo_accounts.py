@@ -80,10 +80,12 @@ def shipped_demo(chromium, django_db_setup, django_db_blocker, tmp_path_factory)
         "EMAIL_FILE_PATH": str(var / "mail"),
     }
     with django_db_blocker.unblock(), override_settings(**files):
-        call_command("seed_demo", stdout=io.StringIO())
-        # Committed now: the root conftest puts these rows back inside each test's transaction when an earlier
-        # transactional test flushed them, and that write would hold SQLite's lock against the live server.
+        # The claims terms (a data migration) first: an earlier module's flush removed them, and without them
+        # ``seed_demo`` makes no demo claims (the member's pages would have no claim to open). Committed, too: the
+        # root conftest would put them back inside each test's transaction, and that write would hold SQLite's
+        # lock against the live server.
         import_module("claims.migrations.0002_claims_terms").publish(apps, None)
+        call_command("seed_demo", stdout=io.StringIO())
         document = json.loads((settings.VAR_DIR / ACCOUNTS_FILE_NAME).read_text(encoding="utf-8"))
         server = LiveServer("localhost")
         try:
