@@ -4,10 +4,8 @@ a staff member's first login with the second factor to set up (A13)."""
 from __future__ import annotations
 
 import re
-from base64 import b32decode
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.choices import ProfileKind, StaffRole
@@ -130,33 +128,17 @@ def test_a_new_terms_version_must_be_accepted_again(open_page):
     assert versions == {"2026.1", "2026.2"}
 
 
-def test_staff_first_login_sets_up_the_second_factor_then_reaches_the_back_office(open_page, mailbox):
+def test_staff_password_alone_reaches_only_the_invitation_notice(open_page):
+    """Issue 16: a staff login without an authenticator app gets no set-up page with its password alone, only the
+    notice to use the mailed invitation (the enrolment itself: ``test_staff_invitation.py``)."""
     account = f.user(is_staff=True, language="en", first_name="Nadia", last_name="Roux")
     f.staff(StaffRole.ACCOUNT_VALIDATION, account=account)
     page = open_page(1280)
 
     log_in(page, account.username, f.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/2fa/setup/$"))
-    expect(page.get_by_text("Staff accounts must use two-factor authentication")).to_be_visible()
-    page.goto("/backoffice/")  # no way round the setup
-    expect(page).to_have_url(re.compile(r"/2fa/setup/$"))
-    page.get_by_text("Cannot scan the code? Type this key instead").click()
-    secret = page.locator("#twofactor-secret").inner_text().replace(" ", "")
-    screenshot(page, "journey-staff-01-2fa-setup")
-
-    key = b32decode(secret + "=" * (-len(secret) % 8))
-    page.get_by_label("6-digit code from your app").fill(f"{totp(key):06d}")
-    page.get_by_role("button", name="Turn on two-factor authentication").click()
-    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
-    assert page.locator("ol.recovery-codes li").count() == 10
-    screenshot(page, "journey-staff-02-recovery-codes")
-    page.get_by_role("button", name="I have saved my recovery codes").click()
-    expect(page.get_by_role("heading", name="Status: on")).to_be_visible()
-
-    page.goto("/space/")
-    expect(page.get_by_role("heading", name="Welcome, Nadia Roux")).to_be_visible()
-    page.get_by_role("link", name="Back office").click()
-    expect(page).to_have_url(re.compile(r"/backoffice/$"))
-    expect(page.get_by_role("heading", name="Back office")).to_be_visible()
-    screenshot(page, "journey-staff-03-backoffice")
-    mailbox.one(mailbox.new(), "Two-factor authentication is on", account.email)  # the owner is told
+    expect(page).to_have_url(re.compile(r"/2fa/invitation/needed/$"))
+    expect(page.get_by_role("heading", name="Two-factor authentication required")).to_be_visible()
+    screenshot(page, "journey-staff-01-invitation-needed")
+    for url in ("/backoffice/", "/2fa/setup/"):  # no way round the invitation
+        page.goto(url)
+        expect(page).to_have_url(re.compile(r"/2fa/invitation/needed/$"))

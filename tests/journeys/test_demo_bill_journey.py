@@ -23,7 +23,14 @@ from reading import corpus
 from reading.models import Reading, ReadingStatus
 from reading.tests.test_parser import FEUILLE
 from tests.journeys import test_demo_accounts as demo
-from tests.journeys.test_demo_accounts import accept_terms, exact, fr, log_in, set_up_second_factor
+from tests.journeys.test_demo_accounts import (
+    accept_terms,
+    exact,
+    fr,
+    log_in,
+    password_alone_is_not_enough,
+    set_up_second_factor,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 MEMBER = "Member – individual domestic contract with family"
@@ -97,9 +104,9 @@ def test_the_demo_member_claims_from_a_bill_and_the_demo_staff_see_typed_beside_
     assert not Reading.objects.filter(status=ReadingStatus.PENDING).exists()
 
     with browser(chromium, shipped_demo) as staff:
-        log_in(staff, shipped_demo.accounts[CLAIMS_STAFF])
-        accept_terms(staff)
-        set_up_second_factor(staff, "demo-bill-staff")
+        entry = shipped_demo.accounts[CLAIMS_STAFF]
+        password_alone_is_not_enough(staff, entry)  # staff enrol their app from the mailed invitation (issue 16)
+        set_up_second_factor(staff, entry, "demo-bill-staff")
         staff.goto(reverse("claims_backoffice:queue"))
         staff.locator("main table tbody tr", has_text=reference).get_by_role("link", name=reference).click()
         table = staff.locator("table.typed-vs-read")

@@ -326,7 +326,7 @@ def test_claim_partly_validated_then_paid(open_page, tmp_path):
 
     staff_page.goto("/backoffice/payments/")
     expect(staff_page.get_by_role("row").filter(has_text=reference)).to_contain_text("47.50")
-    staff_page.get_by_role("button", name="Make the transfer file for 1 claim").click()
+    staff_page.get_by_role("button", name="Make the transfer file for 1 transfer").click()
     expect(staff_page.get_by_text(re.compile(r"Batch \S+ made: 1 transfer\."))).to_be_visible(timeout=15_000)
     screenshot(staff_page, "journey-claim-09-batch")
 
