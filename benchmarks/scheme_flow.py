@@ -31,7 +31,23 @@ CATEGORIES = (  # (code, expense, base, compulsory paid)
 )
 
 
+def create_database(url: str) -> None:
+    """The benchmark's database, created on its server when missing (one command on a fresh machine)."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def setup(url: str) -> None:
+    create_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmutuelle.settings")
     import django
