@@ -33,17 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/om_audit_bench"
 
-
-def setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("AUDIT_ANCHOR_DIR", str(Path(tempfile.mkdtemp()) / "audit-anchors"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmutuelle.settings")
-    import django
-
-    django.setup()
-    from django.utils import translation
-
-    translation.activate("en")
+from verify_audit import setup  # noqa: E402 - this folder is on the path when run as a script; same set-up
 
 
 def load() -> str:
