@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -170,8 +171,27 @@ def password_reset_request(*, identifier: str, ip: str | None) -> None:
     task_queue_on_commit(send_password_reset_link, identifier=identifier)
 
 
+# --- Single-use links mailed to a login (password reset; staff invitations in twofactor) -------------------------
+
+
 def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return hashlib.sha256((secret or "").encode()).hexdigest()
+
+
+def single_use_link_issue(model: type[models.Model], *, user: User, lifetime: timedelta, **fields) -> str:
+    """A new link of ``model`` for ``user`` (ending the ones still unused); the secret for the URL is returned and
+    only its SHA-256 digest kept, so the table alone opens nothing."""
+    secret = secrets.token_urlsafe(32)
+    model.objects.filter(user=user, used_at__isnull=True).delete()
+    model.objects.create(user=user, digest=_digest(secret), expires_at=timezone.now() + lifetime, **fields)
+    return secret
+
+
+def single_use_links(model: type[models.Model], secret: str) -> QuerySet:
+    """The genuine, unused, unexpired link of ``model`` with this secret, for an active login (with its user)."""
+    return model.objects.select_related("user").filter(
+        digest=_digest(secret), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+    )
 
 
 def _reset_links_end(user: User) -> None:
@@ -185,9 +205,7 @@ def password_reset_link_send(*, identifier: str) -> bool:
     user = user_for_identifier(identifier)
     if user is None or not user.is_active or not user.email:
         return False
-    secret = secrets.token_urlsafe(32)
-    _reset_links_end(user)
-    PasswordResetLink.objects.create(user=user, digest=_digest(secret), expires_at=timezone.now() + RESET_LINK_LIFETIME)
+    secret = single_use_link_issue(PasswordResetLink, user=user, lifetime=RESET_LINK_LIFETIME)
     record(actor=None, action="account.password_reset_requested", target=user)
     link = settings.PORTAL_URL + reverse("accounts:password_reset", args=[secret])
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
@@ -197,11 +215,7 @@ def password_reset_link_send(*, identifier: str) -> bool:
 
 def password_reset_user(*, secret: str) -> User | None:
     """The account a genuine, unused, unexpired link is for; None otherwise."""
-    link = (
-        PasswordResetLink.objects.select_related("user")
-        .filter(digest=_digest(secret), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
-        .first()
-    )
+    link = single_use_links(PasswordResetLink, secret).first()
     return link.user if link else None
 
 
@@ -211,12 +225,7 @@ def password_reset_complete(*, secret: str, password: str) -> User | None:
 
     It also lifts a lock from failed logins, as the lockout email promises ("use the forgotten-password link").
     """
-    link = (
-        PasswordResetLink.objects.select_for_update()
-        .select_related("user")
-        .filter(digest=_digest(secret), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
-        .first()
-    )
+    link = single_use_links(PasswordResetLink, secret).select_for_update().first()
     if link is None:
         return None
     link.used_at = timezone.now()

@@ -64,15 +64,20 @@ class AnyCodeForm(TotpCodeForm):
     )
 
 
-class DisableForm(AnyCodeForm):
-    """Turning two-factor authentication off asks for the password too."""
-
-    password = forms.CharField(
+def current_password_field() -> forms.CharField:
+    """The login's current password, asked again before a change of its second factor."""
+    return forms.CharField(
         label=_("Your password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class DisableForm(AnyCodeForm):
+    """Turning two-factor authentication off asks for the password too."""
+
+    password = current_password_field()
     field_order = ["password", "code"]
 
     def add_outcome_error(self, outcome: Outcome, field: str = "code") -> None:
@@ -116,12 +121,7 @@ def wait_message(until) -> str:
 class InvitationForm(TotpCodeForm):
     """The invitation page: the login's password (or a first one, twice) and a code from the app being set up."""
 
-    password = forms.CharField(
-        label=_("Your password"),
-        max_length=4096,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = current_password_field()
     new_password1 = forms.CharField(
         label=_("New password"),  # Django's own words, translated by Django
         max_length=4096,

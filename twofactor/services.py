@@ -11,7 +11,6 @@ turned on or off or the recovery codes are replaced.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import time
@@ -31,7 +30,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffInvitation, User
-from accounts.services import password_set
+from accounts.services import password_set, single_use_link_issue, single_use_links
 from accounts.throttling import password_recheck
 from audit.services import record
 from core.mail import send_templated_email
@@ -306,14 +305,8 @@ def reset(*, actor: User, user: User) -> str | None:
 # --- Staff: the second factor is set up from an invitation link (issue 16) ---------------------------
 
 
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def _invitation_query(secret: str):
-    return StaffInvitation.objects.select_related("user").filter(
-        digest=_digest(secret or ""), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
-    )
+    return single_use_links(StaffInvitation, secret)
 
 
 @transaction.atomic
@@ -326,10 +319,7 @@ def invitation_send(*, actor: User | None, user: User) -> str:
         raise PermissionDenied("Invitations are for staff logins with an email address.")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise PermissionDenied("This login's second factor is on: reset it first.")
-    secret = secrets.token_urlsafe(32)
-    StaffInvitation.objects.filter(user=user, used_at__isnull=True).delete()
-    expires_at = timezone.now() + INVITATION_LIFETIME
-    StaffInvitation.objects.create(user=user, digest=_digest(secret), created_by=actor, expires_at=expires_at)
+    secret = single_use_link_issue(StaffInvitation, user=user, lifetime=INVITATION_LIFETIME, created_by=actor)
     record(actor=actor, action="twofactor.invitation_sent", target=user)
     link = settings.PORTAL_URL + reverse("twofactor:invitation", args=[secret])
     send_templated_email(
