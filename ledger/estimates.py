@@ -29,7 +29,7 @@ from contracts.models import BaseTariff, CareCategory, GuaranteeLine
 from contracts.selectors import category_tariffs, tariff_on
 from core.dated import version_on
 from core.money import euros
-from ledger import selectors
+from ledger.guarantees import consumed_on
 
 ZERO = engine.ZERO
 TYPICAL_FEES = Path(__file__).resolve().parent / "data" / "typical_fees.csv"
@@ -174,13 +174,9 @@ def _consumed(beneficiary: Beneficiary, line: GuaranteeLine, care_date: date) ->
     """What the beneficiary already used of the line's ceiling in the period of the care date (every channel)."""
     if line.annual_ceiling is None:
         return ZERO
-    contract = beneficiary.contract
-    years = line.ceiling_period_years or 1
-    start, end = engine.ceiling_period(care_date, years=years, anchor_year=contract.effective_date.year)
-    used = selectors.ceilings_used(
-        beneficiary_id=beneficiary.person.pk, contract_id=contract.pk, periods=[(line.category_id, start, end)]
+    return consumed_on(
+        beneficiary_id=beneficiary.person.pk, contract=beneficiary.contract, line=line, care_date=care_date
     )
-    return used[(line.category_id, start)]
 
 
 def estimate(

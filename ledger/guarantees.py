@@ -73,14 +73,19 @@ def assess(
     line = guarantee_line(contract.product_id, category.pk, care_date)
     if line is None:
         return Assessment(no_guarantee_result(), contract, None)
-    guarantee = engine.Guarantee.from_line(line)
+    used = consumed_on(beneficiary_id=beneficiary_id, contract=contract, line=line, care_date=care_date)
+    return Assessment(engine.reimburse(engine.Guarantee.from_line(line), act, consumed=used), contract, line)
+
+
+def consumed_on(*, beneficiary_id, contract: Contract, line: GuaranteeLine, care_date: date) -> Decimal:
+    """What the beneficiary already used of ``line``'s ceiling in the period holding ``care_date`` (one query, every
+    channel together): what an act of that date may still be paid against."""
     start, end = engine.ceiling_period(
-        care_date, years=guarantee.period_years, anchor_year=contract.effective_date.year
+        care_date, years=line.ceiling_period_years or 1, anchor_year=contract.effective_date.year
     )
-    used = selectors.consumed(
-        beneficiary_id=beneficiary_id, contract_id=contract.pk, category_id=category.pk, start=start, end=end
+    return selectors.consumed(
+        beneficiary_id=beneficiary_id, contract_id=contract.pk, category_id=line.category_id, start=start, end=end
     )
-    return Assessment(engine.reimburse(guarantee, act, consumed=used), contract, line)
 
 
 def category_for(code_or_domain: str) -> CareCategory | None:
