@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -406,29 +406,57 @@ def _ranges(after: int, frontier: int) -> list[tuple[int, int]]:
 
 
 def _parallel(ranges: list[tuple[int, int]], start: tuple[int | None, str], watch: set[int]) -> list[_Segment]:
-    """Walk the ranges at once, each on its own connection, all in the snapshot of the first one."""
+    """Walk the ranges at once, all in the snapshot of the first one: the first here, each other one in a forked
+    process on its own connection. Processes, not threads: the walk is Python hashing small rows, which holds the
+    interpreter lock, so threads would add the database's cores but not the verifier's."""
     params = connection.get_connection_params()
-    connections = [psycopg.Connection.connect(**params) for _range in ranges]
+    with psycopg.Connection.connect(**params) as first:
+        first.isolation_level, first.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+        snapshot = first.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        context = multiprocessing.get_context("fork")  # the arguments reach the child by fork, unpickled
+        children = []
+        for bounds in ranges[1:]:
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(target=_walk_range, args=(sender, params, snapshot, bounds, watch), daemon=True)
+            child.start()
+            sender.close()
+            children.append((child, receiver))
+        segments = [_walk_on(first, ranges[0], start, watch)]
+        for child, receiver in children:
+            try:
+                outcome = receiver.recv()
+            except EOFError:  # the process died before it could answer
+                outcome = ("error", "no answer")
+            child.join()
+            if outcome[0] == "error":
+                raise RuntimeError(f"a verifying process failed ({child.exitcode}): {outcome[1]}")
+            checked, last_id, last_hash, watched, fault = outcome[1]
+            segments.append(_Segment(checked, last_id, last_hash, watched, _Broken(*fault) if fault else None))
+    return segments
+
+
+def _walk_on(conn: psycopg.Connection, bounds: tuple[int, int], link: tuple[int | None, str | None], watch) -> _Segment:
+    sql = _ROWS.format(content=CONTENT["postgresql"])
+    with psycopg.Cursor(conn) as cursor:  # server-side binding: Django's cursor class binds in text only
+        return _segment(cursor.stream(sql, list(bounds), binary=True, size=_STREAM_CHUNK), *link, watch)
+
+
+def _walk_range(sender, params: dict, snapshot: str, bounds: tuple[int, int], watch: set[int]) -> None:
+    """In a forked process: one range, in the exported snapshot, from the last event below it (read in that same
+    snapshot); the result sent back as plain values (a fault as its arguments). The parent's connections are left
+    alone: a forked process ends with ``os._exit``, which closes nothing of theirs."""
     try:
-        for number, conn in enumerate(connections):
+        with psycopg.Connection.connect(**params) as conn:
             conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
-            if number == 0:
-                snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
-            else:
-                conn.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
-        starts = [start] + [_link_at(conn, bounds[0]) for conn, bounds in zip(connections[1:], ranges[1:], strict=True)]
-
-        def walk(conn: psycopg.Connection, bounds: tuple[int, int], link: tuple[int | None, str | None]) -> _Segment:
-            sql = _ROWS.format(content=CONTENT["postgresql"])
-            with psycopg.Cursor(conn) as cursor:  # server-side binding: Django's cursor class binds in text only
-                return _segment(cursor.stream(sql, list(bounds), binary=True, size=_STREAM_CHUNK), *link, watch)
-
-        with ThreadPoolExecutor(len(ranges)) as pool:
-            futures = [pool.submit(walk, *job) for job in zip(connections, ranges, starts, strict=True)]
-            return [future.result() for future in futures]
+            conn.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+            segment = _walk_on(conn, bounds, _link_at(conn, bounds[0]), watch)
+        fault = segment.fault
+        broken = (fault.fault, fault.event_id, fault.reason) if fault is not None else None
+        sender.send(("ok", (segment.checked, segment.last_id, segment.last_hash, segment.watched, broken)))
+    except Exception as error:  # noqa: BLE001 (reported to the parent, which raises it)
+        sender.send(("error", repr(error)))
     finally:
-        for conn in connections:
-            conn.close()
+        sender.close()
 
 
 def _link_at(conn: psycopg.Connection, up_to: int) -> tuple[int | None, str | None]:

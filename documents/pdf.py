@@ -8,6 +8,7 @@ value placed in one) can never make the server read a private file or call anoth
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from datetime import date
 from pathlib import Path
@@ -19,8 +20,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -39,25 +38,39 @@ def static_roots() -> list[Path]:
     return [Path(entry[1] if isinstance(entry, tuple) else entry).resolve() for entry in settings.STATICFILES_DIRS]
 
 
-class StaticFilesFetcher(URLFetcher):
-    """Serves ``file:`` URLs inside the static folders and inline ``data:`` URLs; refuses the rest."""
+@functools.cache
+def _fetcher_class() -> type:
+    """WeasyPrint is imported on first use, not when Django starts: it costs every process (web worker, task worker,
+    each ``manage.py`` command) one to three seconds, and most never render a PDF."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        if url.startswith("data:"):  # inline content: nothing is read or fetched
-            return super().fetch(url, headers)
-        path = self.static_path(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+    class StaticFilesFetcher(URLFetcher):
+        """Serves ``file:`` URLs inside the static folders and inline ``data:`` URLs; refuses the rest."""
 
-    @staticmethod
-    def static_path(url: str) -> Path:
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in {"", "localhost"}:
-            raise ForbiddenResourceError(f"PDF templates may only use static files, not {url!r}.")
-        path = Path(url2pathname(parts.path)).resolve()
-        if not path.is_file() or not any(path.is_relative_to(root) for root in static_roots()):
-            raise ForbiddenResourceError(f"{url!r} is not a file of the static folders.")
-        return path
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            if url.startswith("data:"):  # inline content: nothing is read or fetched
+                return super().fetch(url, headers)
+            path = self.static_path(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+        @staticmethod
+        def static_path(url: str) -> Path:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in {"", "localhost"}:
+                raise ForbiddenResourceError(f"PDF templates may only use static files, not {url!r}.")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not path.is_file() or not any(path.is_relative_to(root) for root in static_roots()):
+                raise ForbiddenResourceError(f"{url!r} is not a file of the static folders.")
+            return path
+
+    return StaticFilesFetcher
+
+
+def __getattr__(name: str) -> Any:
+    if name == "StaticFilesFetcher":  # built on first use (see _fetcher_class)
+        return _fetcher_class()
+    raise AttributeError(name)
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, language: str) -> bytes:
@@ -66,7 +79,9 @@ def render_pdf(template_name: str, context: dict[str, Any], *, language: str) ->
     ``insurer`` is always the deployment's; ``issued_on`` defaults to today in Paris (a caller
     may pass it to print the same date in a reference).
     """
+    from weasyprint import HTML
+
     with translation.override(language):
         html = render_to_string(template_name, {"issued_on": paris_today(), **context, "insurer": settings.INSURER})
-        document = HTML(string=html, base_url=static_roots()[0].as_uri() + "/", url_fetcher=StaticFilesFetcher())
+        document = HTML(string=html, base_url=static_roots()[0].as_uri() + "/", url_fetcher=_fetcher_class()())
         return document.write_pdf()
