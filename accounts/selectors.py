@@ -14,6 +14,11 @@ def profile_list(*, actor: User) -> QuerySet[Profile]:
     )
 
 
+def request_profile(request) -> Profile | None:
+    """``request.profile`` as ``ActiveProfileMiddleware`` read it for this request (no query), else read now."""
+    return request.profile if hasattr(request, "profile") else active_profile(request)
+
+
 def active_profile(request) -> Profile | None:
     """The profile chosen in this session, or the only one the login has."""
     if not request.user.is_authenticated:

@@ -14,7 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from accounts.models import Profile, User
-from accounts.selectors import active_profile
+from accounts.selectors import request_profile
 from api import selectors, services
 from api.errors import ApiError, ErrorCode
 from api.models import ApiToken
@@ -61,7 +61,7 @@ class SessionAuth(APIKeyCookie):
         return self.authenticate(request, request.COOKIES.get(self.param_name))
 
     def authenticate(self, request: HttpRequest, key: str | None) -> ApiActor:
-        return ApiActor(user=request.user, profile=selectors.api_profile(active_profile(request)))
+        return ApiActor(user=request.user, profile=selectors.api_profile(request_profile(request)))
 
 
 bearer_auth = BearerTokenAuth()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import active_profile
+from accounts.selectors import request_profile
 from api import forms, selectors, services
 
 
@@ -20,7 +20,7 @@ from api import forms, selectors, services
 @never_cache
 def token_page(request: HttpRequest) -> HttpResponse:
     """The secret of a new token is rendered once, in the answer to the creation; it is never stored."""
-    profile = selectors.api_profile(active_profile(request))
+    profile = selectors.api_profile(request_profile(request))
     form = forms.TokenCreateForm(request.POST or None)
     secret = None
     if request.method == "POST" and profile is not None and form.is_valid():

@@ -33,7 +33,7 @@ from ledger.choices import Channel as LedgerChannel
 from ledger.choices import Source as LedgerSource
 from members.choices import PREFERENCE_DEFAULTS, PreferenceCode, PreferenceSource
 from members.models import DeathBenefitDesignation, PreferenceChange
-from people.models import Person, ReferenceSalary
+from people.models import Person, ReferenceSalary, person_name
 
 HISTORY_LENGTH = 50
 
@@ -317,6 +317,16 @@ def _home_claims(actor: Profile) -> QuerySet:
     return claim_list(actor=actor).select_related(None).select_related("beneficiary").only(*_HOME_CLAIM_FIELDS)
 
 
+# What a reimbursement on the home shows of a ledger line and of an online claim: read as plain rows (no Person row,
+# so no NIR decrypted; no computation JSON), the page's largest section otherwise.
+_HOME_LINE_FIELDS = (
+    *("pk", "source_type", "source_id", "created_at", "care_date", "expense", "compulsory_paid", "paid_amount"),
+    *("reference", "paid_at", "payment_state", "channel", "beneficiary__first_name", "beneficiary__last_name"),
+)
+_HOME_LINE_CLAIM_FIELDS = ("pk", "claim_id", *(f"claim__{name}" for name in ("public_id", "reference", "decided_at")))
+_HOME_LINE_CLAIM_FIELDS += ("claim__paid_at", "claim__status")
+
+
 def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -> list[Reimbursement]:
     """The last reimbursements of the benefits ledger, every channel (``ledger.selectors.member_feed``, the feed the
     member's *My reimbursements* page lists): an online claim's acts together, each act of another channel on its
@@ -324,45 +334,49 @@ def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -
     if actor is None or actor.kind != ProfileKind.MEMBER or not actor.person_id:
         return []
     # A claim holds at most ten items, written together: ``limit`` claims fit in ten lines each.
-    lines = list(ledger_selectors.member_feed(person_id=actor.person_id).order_by("-created_at", "-pk")[: limit * 10])
-    online = [line.source_id for line in lines if line.source_type == LedgerSource.CARE_ITEM]
-    items = CareItem.objects.filter(pk__in=online).select_related("claim") if online else []
-    claims = {str(item.pk): item.claim for item in items}
+    feed = ledger_selectors.member_feed(person_id=actor.person_id).order_by("-created_at", "-pk")
+    lines = list(feed.values(*_HOME_LINE_FIELDS)[: limit * 10])
+    online = [line["source_id"] for line in lines if line["source_type"] == LedgerSource.CARE_ITEM]
+    items = CareItem.objects.filter(pk__in=online).values(*_HOME_LINE_CLAIM_FIELDS) if online else []
+    claims = {str(item["pk"]): item for item in items}
     groups: dict[tuple, tuple] = {}
     for line in lines:
-        claim = claims.get(line.source_id) if line.source_type == LedgerSource.CARE_ITEM else None
-        key = ("claim", claim.pk) if claim else ("line", line.pk)
+        claim = claims.get(line["source_id"]) if line["source_type"] == LedgerSource.CARE_ITEM else None
+        key = ("claim", claim["claim_id"]) if claim else ("line", line["pk"])
         groups.setdefault(key, (claim, []))[1].append(line)
     return [_reimbursement(claim, group) for claim, group in list(groups.values())[:limit]]
 
 
-def _reimbursement(claim, lines: list) -> Reimbursement:
+def _reimbursement(claim: dict | None, lines: list[dict]) -> Reimbursement:
     first = lines[0]
 
     def total(column: str) -> Decimal:
-        return _cents(sum((getattr(line, column) for line in lines), Decimal("0.00")))
+        return _cents(sum((line[column] for line in lines), Decimal("0.00")))
 
     money = {"spent": total("expense"), "compulsory": total("compulsory_paid"), "reimbursed": total("paid_amount")}
-    who = {"beneficiary": first.beneficiary.full_name, "care_date": min(line.care_date for line in lines)}
+    who = {
+        "beneficiary": person_name(first["beneficiary__first_name"], first["beneficiary__last_name"]),
+        "care_date": min(line["care_date"] for line in lines),
+    }
     if claim is not None:
         return Reimbursement(
-            claim_id=claim.public_id,
-            reference=claim.reference,
-            decided_at=claim.decided_at,
-            paid_at=claim.paid_at,
-            status=claim.status,
-            status_label=str(claim.get_status_display()),
+            claim_id=claim["claim__public_id"],
+            reference=claim["claim__reference"],
+            decided_at=claim["claim__decided_at"],
+            paid_at=claim["claim__paid_at"],
+            status=claim["claim__status"],
+            status_label=str(ClaimStatus(claim["claim__status"]).label),
             **who,
             **money,
         )
     return Reimbursement(
         claim_id=None,
-        reference=first.reference,
-        decided_at=first.created_at,
-        paid_at=first.paid_at,
-        status=first.payment_state,
-        status_label=str(first.get_channel_display()),
-        channel=first.channel,
+        reference=first["reference"],
+        decided_at=first["created_at"],
+        paid_at=first["paid_at"],
+        status=first["payment_state"],
+        status_label=str(LedgerChannel(first["channel"]).label),
+        channel=first["channel"],
         **who,
         **money,
     )

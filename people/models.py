@@ -21,6 +21,11 @@ from core.models import PublicModel
 from people.choices import Civility, Sex
 
 
+def person_name(first_name: str, last_name: str) -> str:
+    """A person's name as the portal shows it (``Person.full_name``), from the two columns alone: "Marie DURAND"."""
+    return f"{first_name} {last_name.upper()}"
+
+
 class Person(PublicModel, PostalAddress):
     """An insured person: contract holder, affiliated employee or dependant (ayant droit)."""
 
@@ -61,7 +66,7 @@ class Person(PublicModel, PostalAddress):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name.upper()}"
+        return person_name(self.first_name, self.last_name)
 
     @property
     def full_name(self) -> str:

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from accounts.choices import ProfileKind
-from accounts.selectors import active_profile
+from accounts.selectors import request_profile
 from api.errors import ApiError, ErrorCode
 from api.schemas import CALL_ERRORS, paged
 from claims.selectors import is_claims_staff
@@ -112,7 +112,7 @@ def scheme_flow_import(request: HttpRequest, file: UploadedFile = File(...)):  #
     """Import a file of the compulsory scheme's statements (CSV or JSON, see the README): claims staff only, from
     their back-office session (staff hold no API token; the session passed their two-factor login). Idempotent:
     lines already imported are counted in ``already_imported`` and change nothing."""
-    staff = active_profile(request) if request.auth.token is None else None
+    staff = request_profile(request) if request.auth.token is None else None
     if not is_claims_staff(staff):
         raise ApiError(403, ErrorCode.FORBIDDEN)
     result = services.flow_import(actor=request.auth.user, content=file.read(), file_name=file.name or "flow")
