@@ -35,9 +35,9 @@ from demarches import kind_forms, kinds, services
 from demarches.choices import RequestStatus
 from demarches.models import Request
 from demarches.tests.conftest import exe_as_pdf, pdf, png
-from people.tests.factories import company
 from ledger import estimates, quotes
 from ledger.tests.test_estimates import bearer, page_client, tariffs
+from people.tests.factories import company
 from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
