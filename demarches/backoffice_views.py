@@ -77,6 +77,7 @@ def _validate_form(demarche):
 
 def _page(request: HttpRequest, demarche, *, status: int = 200, **forms) -> HttpResponse:
     record_access(actor=request.user, target=demarche, reason="request_processing", profile="staff")
+    kind = demarche.request_kind
     context = {
         "demarche": demarche,
         "rows": kind_forms.payload_rows(demarche.request_kind, demarche.payload),
@@ -86,6 +87,7 @@ def _page(request: HttpRequest, demarche, *, status: int = 200, **forms) -> Http
         "documents": selectors.request_documents(request=demarche),
         "ask_form": forms.get("ask") or AskReturnForm(),
         "validate_form": forms.get("validate") or _validate_form(demarche),
+        "suggested": kind is not None and kind.answer_initial is not None,
         "reject_form": forms.get("reject") or RejectForm(),
         "message_form": forms.get("message") or StaffMessageForm(),
         "statuses": RequestStatus,

@@ -239,9 +239,7 @@ def assumptions(found: Estimate) -> list[str]:
         _("The guarantee in force on %(date)s: %(cover)s.")
         % {"date": date_format(found.care_date, "SHORT_DATE_FORMAT"), "cover": GuaranteeRow(found.line).cover}
     ]
-    texts.append(_scheme_text(found))
-    if found.sector:
-        texts.append(sector_text(found))
+    texts.append(_scheme_text(found))  # the sector has its own text (``sector_text``), shown apart
     parts = found.split
     for step in parts.result.steps:
         if step.code == "period_ceiling":
