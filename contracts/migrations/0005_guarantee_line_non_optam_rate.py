@@ -5,19 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0004_base_tariffs'),
+        ("contracts", "0004_base_tariffs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='guaranteeline',
-            name='rate_non_optam',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text="Doctors' fees on a % of the base: the rate for a secteur 2 doctor not adhering to OPTAM or OPTAM-CO. A responsible contract covers their excess fees up to 100 % of the base and at least 20 points below the cover for an OPTAM doctor. Empty: the doctor's sector does not change this line.", max_digits=6, null=True, verbose_name='rate for a doctor not adhering to OPTAM (%)'),
+            model_name="guaranteeline",
+            name="rate_non_optam",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Doctors' fees on a % of the base: the rate for a secteur 2 doctor not adhering to OPTAM or OPTAM-CO. A responsible contract covers their excess fees up to 100 % of the base and at least 20 points below the cover for an OPTAM doctor. Empty: the doctor's sector does not change this line.",
+                max_digits=6,
+                null=True,
+                verbose_name="rate for a doctor not adhering to OPTAM (%)",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='guaranteeline',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_non_optam__isnull', True), models.Q(('basis', 'percent_base'), ('rate_non_optam__gte', 100), ('rate_non_optam__lte', 200), ('rate_non_optam__lte', models.F('rate')), models.Q(('rate_non_optam', 100), ('rate_non_optam__lte', django.db.models.expressions.CombinedExpression(models.F('rate'), '-', models.Value(20))), _connector='OR')), _connector='OR'), name='guarantee_line_non_optam_rate', violation_error_message='For a doctor not adhering to OPTAM, a % of the base between 100 and 200, at least 20 points below the rate (or 100).'),
+            model_name="guaranteeline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rate_non_optam__isnull", True),
+                    models.Q(
+                        ("basis", "percent_base"),
+                        ("rate_non_optam__gte", 100),
+                        ("rate_non_optam__lte", 200),
+                        ("rate_non_optam__lte", models.F("rate")),
+                        models.Q(
+                            ("rate_non_optam", 100),
+                            (
+                                "rate_non_optam__lte",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("rate"), "-", models.Value(20)
+                                ),
+                            ),
+                            _connector="OR",
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="guarantee_line_non_optam_rate",
+                violation_error_message="For a doctor not adhering to OPTAM, a % of the base between 100 and 200, at least 20 points below the rate (or 100).",
+            ),
         ),
     ]

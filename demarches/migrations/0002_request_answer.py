@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('demarches', '0001_initial'),
+        ("demarches", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='request',
-            name='answer',
-            field=models.JSONField(blank=True, default=dict, help_text="Staff's structured answer, for kinds that take one.", verbose_name='answer'),
+            model_name="request",
+            name="answer",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Staff's structured answer, for kinds that take one.",
+                verbose_name="answer",
+            ),
         ),
     ]

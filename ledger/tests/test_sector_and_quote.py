@@ -399,3 +399,17 @@ def test_the_payload_rows_show_amounts_as_numbers(fam):
     rows = dict(kind_forms.payload_rows(sent.request_kind, sent.payload))
     assert rows["Total of the quote (EUR)"] == "450.00" and rows["Care"] == "Glasses"
     assert rows["Who is the care for?"].startswith(fam["holder"].full_name)
+
+
+def test_the_answer_is_in_the_privacy_export_and_erased_with_the_form(fam, processor):
+    from demarches import privacy_hooks
+    from privacy.hooks import Subject
+
+    sent = _quote(fam)
+    services.request_validate(actor=processor["user"], request=sent, answer={"we_pay": "200", "left_to_pay": "250"})
+    subject = Subject(person=fam["holder"], user=fam["profile"].user)
+    exported = privacy_hooks.export(subject)
+    assert exported[0]["our_answer"] == {"we_pay": "200.00", "left_to_pay": "250.00"}
+    privacy_hooks.erase(subject, full=True)
+    sent.refresh_from_db()
+    assert sent.payload == {} and sent.answer == {}
