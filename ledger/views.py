@@ -52,8 +52,9 @@ def estimate(request: HttpRequest) -> HttpResponse:
                 base=data["base"],
                 sector=data.get("sector", ""),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ValidationError as error:  # on its field; above the form for one the page does not show
+            shown = all(name in form.fields for name in getattr(error, "error_dict", {}))
+            form.add_error(None, error if shown else error.messages)
     context = {
         "form": form,
         "estimate": found,

@@ -12,7 +12,7 @@ requests), answered by staff with the amounts we would pay (suggested by the gua
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -31,6 +31,7 @@ from claims import engine
 from contracts.choices import GuaranteeBasis, PractitionerSector
 from contracts.models import BaseTariff, GuaranteeLine
 from contracts.pdf import GuaranteeRow
+from contracts.services import guarantee_line_change
 from demarches import kind_forms, kinds, services
 from demarches.choices import RequestStatus
 from demarches.models import Request
@@ -413,3 +414,16 @@ def test_the_answer_is_in_the_privacy_export_and_erased_with_the_form(fam, proce
     privacy_hooks.erase(subject, full=True)
     sent.refresh_from_db()
     assert sent.payload == {} and sent.answer == {}
+
+
+def test_a_sector_needed_on_the_care_date_only_is_asked_above_the_form(fam, processor):
+    """Today's lines decide whether the page shows the question; a later version may still need it."""
+    spec = GuaranteeLine.objects.get(category__code="B_SPEC")
+    GuaranteeLine.objects.filter(pk=spec.pk).update(rate_non_optam=None)
+    guarantee_line_change(
+        actor=processor["user"], product=spec.product, category=spec.category,
+        valid_from=TODAY() + timedelta(days=10), rate_non_optam=D(155),
+    )  # fmt: skip
+    later = str(TODAY() + timedelta(days=20))
+    html = page_client(fam["profile"]).post(reverse("benefits:estimate"), _form(fam, care_date=later)).content.decode()
+    assert 'name="sector"' not in html and "Tell us the doctor" in html
