@@ -54,10 +54,15 @@ class Guarantee:
     period_years: int = 1
 
     @classmethod
-    def from_line(cls, line) -> Guarantee:
+    def from_line(cls, line, *, non_optam: bool = False) -> Guarantee:
+        """The line's terms; ``non_optam``: the fees of a secteur 2 doctor not adhering to OPTAM, paid at the line's
+        lower rate for them when it has one (responsible contracts, issue 14)."""
+        rate = line.rate
+        if non_optam and getattr(line, "rate_non_optam", None) is not None:
+            rate = line.rate_non_optam
         return cls(
             basis=line.basis,
-            rate=line.rate,
+            rate=rate,
             flat_amount=line.flat_amount,
             per_act_ceiling=line.per_act_ceiling,
             period_ceiling=line.annual_ceiling,

@@ -32,6 +32,16 @@ class GuaranteeBasis(models.TextChoices):
     PERCENT_OF_SALARY = "percent_salary", _("% of the reference salary")
 
 
+class PractitionerSector(models.TextChoices):
+    """A doctor's agreement with the compulsory scheme (*secteur*), which sets how much of their excess fees a
+    responsible contract may cover (issue 14): the base is the same, the complementary's cover differs."""
+
+    SECTOR_1 = "sector_1", _("Secteur 1 (agreed fees)")
+    OPTAM = "optam", _("Secteur 2, adhering to OPTAM or OPTAM-CO")
+    NON_OPTAM = "non_optam", _("Secteur 2, not adhering to OPTAM")
+    UNKNOWN = "unknown", _("I don't know")
+
+
 class AffiliationRole(models.TextChoices):
     SUBSCRIBER = "subscriber", _("Subscriber")
     SPOUSE = "spouse", _("Spouse")

@@ -144,6 +144,18 @@ class GuaranteeLine(TimeStampedModel):
         help_text=_("Percentage of the basis; for % of the base it includes the compulsory scheme's part."),
     )
     flat_amount = models.DecimalField(_("flat amount (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    rate_non_optam = models.DecimalField(
+        _("rate for a doctor not adhering to OPTAM (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Doctors' fees on a % of the base: the rate for a secteur 2 doctor not adhering to OPTAM or OPTAM-CO. "
+            "A responsible contract covers their excess fees up to 100 % of the base and at least 20 points below "
+            "the cover for an OPTAM doctor. Empty: the doctor's sector does not change this line."
+        ),
+    )
     per_act_ceiling = models.DecimalField(
         _("ceiling per act (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -190,6 +202,19 @@ class GuaranteeLine(TimeStampedModel):
                 violation_error_message=_(
                     "The actual cost and a flat amount take no rate: "
                     "for part of the cost, choose a percentage of the actual cost."
+                ),
+            ),
+            models.CheckConstraint(  # issue 14: the responsible contract's rule on doctors outside OPTAM
+                name="guarantee_line_non_optam_rate",
+                condition=Q(rate_non_optam__isnull=True)
+                | (
+                    Q(basis=GuaranteeBasis.PERCENT_OF_BASE, rate_non_optam__gte=100, rate_non_optam__lte=200)
+                    & Q(rate_non_optam__lte=F("rate"))
+                    & (Q(rate_non_optam=100) | Q(rate_non_optam__lte=F("rate") - 20))
+                ),
+                violation_error_message=_(
+                    "For a doctor not adhering to OPTAM, a % of the base between 100 and 200, at least 20 points "
+                    "below the rate (or 100)."
                 ),
             ),
             models.CheckConstraint(

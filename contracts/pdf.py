@@ -128,6 +128,9 @@ class GuaranteeRow:
     def cover(self) -> str:
         """What is paid: "200 % BR", "80 % of the actual cost", "Actual cost", "€25 per act", "€150 per year"."""
         line = self.line
+        if line.basis == GuaranteeBasis.PERCENT_OF_BASE and line.rate_non_optam is not None:
+            return gettext("%(rate)s %% BR (%(lower)s %% BR for a doctor not adhering to OPTAM)") % {
+                "rate": _rate(line.rate), "lower": _rate(line.rate_non_optam)}  # fmt: skip
         if line.basis == GuaranteeBasis.PERCENT_OF_BASE:
             return gettext("%(rate)s %% BR") % {"rate": _rate(line.rate)}
         if line.basis == GuaranteeBasis.PERCENT_OF_COST:

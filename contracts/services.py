@@ -47,7 +47,7 @@ _CATEGORY_FIELDS = ("name_fr", "name_en", "tp_domain", "claimable_online", "requ
 _CATEGORY_FIELDS += ("required_documents_en", "position")
 _ZONE_FIELDS = ("name_fr", "name_en", "emergency_phone", "assistance_phone")
 _PRODUCT_FIELDS = ("name_fr", "name_en", "line", "level", "scheme_mode", "for_individuals", "for_companies")
-_AMOUNT_FIELDS = ("rate", "flat_amount", "per_act_ceiling", "annual_ceiling")
+_AMOUNT_FIELDS = ("rate", "rate_non_optam", "flat_amount", "per_act_ceiling", "annual_ceiling")
 _PARTNER_ROLES = (AffiliationRole.SPOUSE, AffiliationRole.PARTNER)
 _NEEDS_RATE = _("Product %(product)s: the %(category)s guarantee needs a rate.")
 _NEEDS_AMOUNT = _("Product %(product)s: the %(category)s guarantee needs a flat amount.")
@@ -510,7 +510,8 @@ def mandate_end(*, actor: User | None, mandate: Mandate, end_date: date) -> Mand
 
 # --- Dated guarantee tables (issue 13) -------------------------------------------------------------------------
 
-GUARANTEE_TERMS = ("basis", "rate", "flat_amount", "per_act_ceiling", "annual_ceiling", "ceiling_period_years")
+GUARANTEE_TERMS = ("basis", "rate", "rate_non_optam", "flat_amount", "per_act_ceiling", "annual_ceiling")
+GUARANTEE_TERMS += ("ceiling_period_years",)
 
 
 @transaction.atomic

@@ -63,16 +63,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "demarches/backoffice/queue.html", {"form": form, "page": page})
 
 
+def _validate_form_class(demarche):
+    """The kind's answer form when it takes a structured answer (amounts…), else the plain validation."""
+    kind = demarche.request_kind
+    return kind.answer_form if kind is not None and kind.answer_form is not None else ValidateForm
+
+
+def _validate_form(demarche):
+    kind = demarche.request_kind
+    suggest = kind is not None and kind.answer_initial is not None and not demarche.is_final
+    return _validate_form_class(demarche)(initial=kind.answer_initial(demarche) if suggest else None)
+
+
 def _page(request: HttpRequest, demarche, *, status: int = 200, **forms) -> HttpResponse:
     record_access(actor=request.user, target=demarche, reason="request_processing", profile="staff")
+    kind = demarche.request_kind
     context = {
         "demarche": demarche,
         "rows": kind_forms.payload_rows(demarche.request_kind, demarche.payload),
+        "answer_rows": kind_forms.answer_rows(demarche.request_kind, demarche.answer),
         "history": selectors.request_history(request=demarche),
         "thread": selectors.request_thread(request=demarche, include_internal=True),
         "documents": selectors.request_documents(request=demarche),
         "ask_form": forms.get("ask") or AskReturnForm(),
-        "validate_form": forms.get("validate") or ValidateForm(),
+        "validate_form": forms.get("validate") or _validate_form(demarche),
+        "suggested": kind is not None and kind.answer_initial is not None,
         "reject_form": forms.get("reject") or RejectForm(),
         "message_form": forms.get("message") or StaffMessageForm(),
         "statuses": RequestStatus,
@@ -91,8 +106,11 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _act(request: HttpRequest, public_id, form_class, name: str, call, done: str) -> HttpResponse:
-    """Validate the action's form, call its service; errors come back on the page (400), nothing changed."""
+    """Validate the action's form, call its service; errors come back on the page (400), nothing changed.
+    ``form_class`` may be a function of the request shown (the kind's own answer form)."""
     demarche = _demarche(request, public_id)
+    if not isinstance(form_class, type):
+        form_class = form_class(demarche)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -143,9 +161,10 @@ def resume(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def validate(request: HttpRequest, public_id) -> HttpResponse:
     def call(demarche, data):
-        services.request_validate(actor=request.user, request=demarche, comment=data["comment"])
+        answer = {name: value for name, value in data.items() if name != "comment"}
+        services.request_validate(actor=request.user, request=demarche, comment=data["comment"], answer=answer or None)
 
-    return _act(request, public_id, ValidateForm, "validate", call, _("The request is validated."))
+    return _act(request, public_id, _validate_form_class, "validate", call, _("The request is validated."))
 
 
 @processor_required

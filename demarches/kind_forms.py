@@ -24,7 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_str
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from demarches.fields import ScopedRecordField
@@ -40,6 +40,13 @@ def build_form(kind: RequestKind, *, data: Mapping | None = None, profile=None, 
     if _accepts_profile(kind.form):
         kwargs["profile"] = profile
     return kind.form(data=data, **kwargs)
+
+
+def prefilled(kind: RequestKind, data: Mapping) -> dict[str, Any]:
+    """A kind's form opened with answers another page filled in (the estimate's quote: POSTed, so health data
+    stays out of URLs): the kind's own fields only, nothing validated or sent yet."""
+    names = set(build_form(kind).fields)
+    return {name: data.get(name) for name in names if data.get(name) not in (None, "")}
 
 
 def start_url(kind: RequestKind) -> str | None:
@@ -99,6 +106,11 @@ def _display(field: forms.Field, value: Any) -> str:
         return _("yes") if value else _("no")
     if isinstance(field, ScopedRecordField):
         return field.display(value)
+    if isinstance(field, forms.DecimalField):
+        try:
+            return number_format(Decimal(str(value)), decimal_pos=field.decimal_places, force_grouping=True)
+        except ArithmeticError:
+            return str(value)
     if isinstance(field, forms.DateField) and isinstance(value, str):
         try:
             return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")  # never a raw ISO date on a page
@@ -118,7 +130,18 @@ def _display(field: forms.Field, value: Any) -> str:
 
 def payload_rows(kind: RequestKind | None, payload: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs of a stored payload, in the form's order; unknown keys (an old form) at the end."""
-    form = _unbound(kind)
+    return _rows(_unbound(kind), payload)
+
+
+def answer_rows(kind: RequestKind | None, answer: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs of staff's structured answer, with the kind's answer form's labels; none without one."""
+    if not answer:
+        return []
+    form = kind.answer_form() if kind is not None and kind.answer_form is not None else None
+    return _rows(form, answer)
+
+
+def _rows(form: forms.Form | None, payload: Mapping[str, Any]) -> list[tuple[str, str]]:
     if form is None:
         return [(key, str(value)) for key, value in payload.items()]
     rows = [
@@ -151,10 +174,10 @@ def _field_type(field: forms.Field) -> str:
         return "date"
     if isinstance(field, forms.BooleanField):
         return "boolean"
+    if isinstance(field, forms.DecimalField):  # before IntegerField: Django's DecimalField is one
+        return "decimal"
     if isinstance(field, forms.IntegerField):
         return "integer"
-    if isinstance(field, forms.DecimalField):
-        return "decimal"
     return "text"
 
 

@@ -5,6 +5,10 @@ needs, and — for a typed change — how a validated request is applied to the 
 The engine (``demarches``) knows no domain; each domain app registers its kinds in its
 ``AppConfig.ready()`` with ``register(RequestKind(...))``.
 
+A kind may also take a structured answer from staff (``answer_form``: the amounts of a quote…): its cleaned data is
+kept on the request when staff validate it (``Request.answer``) and shown to the author with the form's labels;
+``answer_initial(request)`` may suggest its first values to staff (a computation the domain makes).
+
 The applier is called by ``demarches.services.request_validate`` inside the validating
 transaction: ``apply(request=<demarches.models.Request>, actor=<staff User>)``. It changes
 the records through the owning domain's services (which audit), and raises
@@ -34,6 +38,8 @@ class RequestKind:
     description: str | Promise = ""
     order: int = 100
     start_url_name: str = ""  # a page of the owning app that starts this request instead of the generic form
+    answer_form: type[forms.Form] | None = None  # staff's answer when validating; its ``comment`` goes to the history
+    answer_initial: Callable[..., dict] | None = None  # answer_initial(request) -> the answer form's suggested values
 
 
 _REGISTRY: dict[str, RequestKind] = {}

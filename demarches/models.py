@@ -54,6 +54,9 @@ class Request(PublicModel):
         "contracts.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="demarches"
     )
     payload = models.JSONField(_("data"), default=dict, blank=True)
+    answer = models.JSONField(
+        _("answer"), default=dict, blank=True, help_text=_("Staff's structured answer, for kinds that take one.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.IN_PROGRESS
     )

@@ -37,6 +37,7 @@ def export(subject: Subject) -> list:
             "submitted_at": request.submitted_at,
             "closed_at": request.closed_at,
             "form": request.payload,
+            "our_answer": request.answer,
             "messages": [
                 {"at": message.created_at, "from_us": message.by_staff, "text": message.body}
                 for message in request.messages.all()
@@ -62,7 +63,7 @@ def erase(subject: Subject, *, full: bool, actor=None) -> ErasureOutcome:
         "request_messages",
         RequestMessage.objects.filter(request__in=requests).exclude(body=ERASED_TEXT).update(body=ERASED_TEXT),
     )
-    outcome.add("request_forms", requests.exclude(payload={}).update(payload={}))
+    outcome.add("request_forms", requests.exclude(payload={}, answer={}).update(payload={}, answer={}))
     outcome.kept.append(Kept("requests_evidence"))
     return outcome
 

@@ -216,7 +216,6 @@ def _save_attachments(
 
 
 def _audit_submitted(request: Request, saved: list[RequestAttachment]) -> None:
-    canonical = json.dumps(request.payload, sort_keys=True, ensure_ascii=False).encode()
     record(
         actor=request.author,
         action=RequestEventType.SUBMITTED,
@@ -225,7 +224,7 @@ def _audit_submitted(request: Request, saved: list[RequestAttachment]) -> None:
         data={
             "reference": request.reference,
             "kind": request.kind,
-            "payload_sha256": hashlib.sha256(canonical).hexdigest(),
+            "payload_sha256": _digest(request.payload),
             "attachments": [{"id": str(a.public_id), "sha256": a.sha256} for a in saved],
         },
     )
@@ -333,8 +332,13 @@ def request_set_status(*, actor: User, request: Request, status: str, comment: s
     return request
 
 
-def request_validate(*, actor: User, request: Request, comment: str = "") -> Request:
+def request_validate(
+    *, actor: User, request: Request, comment: str = "", answer: Mapping[str, Any] | None = None
+) -> Request:
     """Validate and, for a typed kind, apply the change to the records in the same transaction.
+
+    A kind with an ``answer_form`` takes staff's structured answer (``answer``, its fields but the comment): checked
+    by that form, kept on the request, shown to the author; its errors come back keyed by field.
 
     The applier's ValidationError undoes everything: the request stays as it was and the error goes back
     to the caller (the back office shows it).
@@ -345,11 +349,27 @@ def request_validate(*, actor: User, request: Request, comment: str = "") -> Req
         locked = _locked(request)
         _check_move(locked, RequestStatus.VALIDATED)
         kind = locked.request_kind
+        if kind is not None and kind.answer_form is not None:
+            locked.answer = _answer(kind, answer)
+            locked.save(update_fields=["answer", "updated_at"])
         if kind is not None and kind.apply is not None:
             kind.apply(request=locked, actor=actor)
-        _move(locked, actor=actor, target=RequestStatus.VALIDATED, comment=comment, by_staff=True)
+        extra = {"answer_sha256": _digest(locked.answer)} if locked.answer else {}
+        _move(locked, actor=actor, target=RequestStatus.VALIDATED, comment=comment, by_staff=True, extra=extra)
     _refresh(request, locked)
     return request
+
+
+def _answer(kind: kinds.RequestKind, answer: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Staff's answer checked by the kind's answer form, as JSON (its comment aside: the history holds it)."""
+    form = kind.answer_form(data={**(answer or {}), "comment": ""})
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return kind_forms.payload_from({name: value for name, value in form.cleaned_data.items() if name != "comment"})
+
+
+def _digest(data: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def request_reject(*, actor: User, request: Request, reason: str) -> Request:
@@ -404,7 +424,9 @@ def _check_move(request: Request, target: str) -> None:
         )
 
 
-def _move(request: Request, *, actor: User, target: str, comment: str, by_staff: bool) -> RequestEvent:
+def _move(
+    request: Request, *, actor: User, target: str, comment: str, by_staff: bool, extra: dict | None = None
+) -> RequestEvent:
     """One step along the table: status, closing time, history line, audit event and the author's email."""
     _check_move(request, target)
     source = request.status
@@ -424,7 +446,7 @@ def _move(request: Request, *, actor: User, target: str, comment: str, by_staff:
         action=action,
         target=request,
         profile="staff" if by_staff else request.author_profile.kind,
-        data={"reference": request.reference, "from": source, "to": target},
+        data={"reference": request.reference, "from": source, "to": target, **(extra or {})},
     )
     emails.notify_status_changed(request)
     return event

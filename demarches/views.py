@@ -55,8 +55,10 @@ def request_submit(request: HttpRequest, kind_code: str) -> HttpResponse:
         raise Http404
     if kind.start_url_name:
         return redirect(url)
-    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = kind_forms.build_form(kind, data=data, profile=request.profile)
+    prefill = request.method == "POST" and request.POST.get("prefill") == "1"
+    data, files = (request.POST, request.FILES) if request.method == "POST" and not prefill else (None, None)
+    initial = kind_forms.prefilled(kind, request.POST) if prefill else None
+    form = kind_forms.build_form(kind, data=data, profile=request.profile, initial=initial)
     engine = SubmissionForm(data, files, kind=kind)
     if data is not None and form.is_valid() and engine.is_valid():
         try:
@@ -80,6 +82,7 @@ def _detail_page(request: HttpRequest, demarche, *, reply: ReplyForm | None = No
     context = {
         "demarche": demarche,
         "rows": kind_forms.payload_rows(demarche.request_kind, demarche.payload),
+        "answer_rows": kind_forms.answer_rows(demarche.request_kind, demarche.answer),
         "history": selectors.request_history(request=demarche),
         "thread": selectors.request_thread(request=demarche, include_internal=False),
         "documents": selectors.request_documents(request=demarche),

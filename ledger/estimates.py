@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from claims import engine
 from claims.eligibility import Beneficiary, beneficiaries
-from contracts.choices import CompulsorySchemeMode, GuaranteeBasis
+from contracts.choices import CompulsorySchemeMode, GuaranteeBasis, PractitionerSector
 from contracts.models import BaseTariff, CareCategory, GuaranteeLine
 from contracts.selectors import category_tariffs, tariff_on
 from core.dated import version_on
@@ -61,9 +61,10 @@ class Split:
 
 def split(
     *, line: GuaranteeLine, tariff: BaseTariff | None, expense: Decimal, base: Decimal | None = None,
-    with_scheme: bool = True, consumed: Decimal = ZERO,
+    with_scheme: bool = True, consumed: Decimal = ZERO, non_optam: bool = False,
 ) -> Split | None:  # fmt: skip
-    """The engine on one act; None when the guarantee pays on the base and no base is known."""
+    """The engine on one act; None when the guarantee pays on the base and no base is known. ``non_optam``: a
+    secteur 2 doctor not adhering to OPTAM, whose excess fees the line covers at its lower rate."""
     expense, share, kept = engine.cents(expense), ZERO, ZERO
     if tariff is not None and with_scheme:
         base, share, kept = tariff.parts(expense, base)
@@ -72,7 +73,7 @@ def split(
     if base is None and line.basis == GuaranteeBasis.PERCENT_OF_BASE:
         return None
     act = engine.Act(expense=expense, base=expense if base is None else base, already_paid=share + kept)
-    result = engine.reimburse(engine.Guarantee.from_line(line), act, consumed=consumed)
+    result = engine.reimburse(engine.Guarantee.from_line(line, non_optam=non_optam), act, consumed=consumed)
     return Split(expense, base, share, kept, result.amount, result)
 
 
@@ -136,6 +137,16 @@ def beneficiary_get(*, actor, public_id, choices: list[Beneficiary] | None = Non
     return None
 
 
+def sector_matters(line: GuaranteeLine) -> bool:
+    """The line pays a doctor's fees differently by sector: it has a rate for doctors not adhering to OPTAM."""
+    return line.rate_non_optam is not None and line.rate_non_optam != line.rate
+
+
+def sector_categories(choices: list[Beneficiary]) -> list[str]:
+    """The codes of the care categories whose estimate asks the doctor's sector (for the form's hint)."""
+    return sorted({code for b in choices for code, line in b.lines.items() if sector_matters(line)})
+
+
 def care_categories(choices: list[Beneficiary]) -> list[CareCategory]:
     """The care categories the beneficiaries' guarantees pay today (welfare lines aside), in table order."""
     found = {
@@ -155,6 +166,7 @@ class Estimate:
     tariff: BaseTariff | None
     with_scheme: bool
     split: Split
+    sector: str = ""  # a PractitionerSector value when the line pays by sector, else ""
 
 
 def _invalid(field: str, message: str) -> ValidationError:
@@ -181,22 +193,42 @@ def _consumed(beneficiary: Beneficiary, line: GuaranteeLine, care_date: date) ->
 
 def estimate(
     *, beneficiary: Beneficiary, category_code: str, expense: Decimal, care_date: date,
-    base: Decimal | None = None, act_code: str = "",
+    base: Decimal | None = None, act_code: str = "", sector: str = "",
 ) -> Estimate:  # fmt: skip
-    """What the compulsory scheme, we and the member would pay for the act; ValidationError naming the field."""
+    """What the compulsory scheme, we and the member would pay for the act; ValidationError naming the field.
+
+    ``sector``: the doctor's (``PractitionerSector``), needed when the line pays doctors outside OPTAM less and
+    ignored otherwise; "unknown" counts the lower cover."""
     if not beneficiary.covered_on(care_date):
         raise _invalid("care_date", _("%(person)s is not covered by this contract on that date.") % {
             "person": beneficiary.person.full_name})  # fmt: skip
     line = _line(beneficiary, category_code, care_date)
+    sector = _sector(line, sector)
     tariff = tariff_on(on=care_date, act_code=act_code, category_id=line.category_id)
     if act_code and (tariff is None or tariff.act_code != act_code or tariff.category_id != line.category_id):
         raise _invalid("act_code", _("This act code is not one of the chosen care category."))
     with_scheme = pays_compulsory(beneficiary.contract.product.scheme_mode)
     consumed = _consumed(beneficiary, line, care_date)
-    found = split(line=line, tariff=tariff, expense=expense, base=base, with_scheme=with_scheme, consumed=consumed)
+    non_optam = sector in LOWER_COVER
+    found = split(
+        line=line, tariff=tariff, expense=expense, base=base, with_scheme=with_scheme, consumed=consumed,
+        non_optam=non_optam,
+    )  # fmt: skip
     if found is None:
         raise _invalid("base", _("Give the base of reimbursement (on the quote or the care sheet): it is unknown."))
-    return Estimate(beneficiary, line.category, care_date, line, tariff, with_scheme, found)
+    return Estimate(beneficiary, line.category, care_date, line, tariff, with_scheme, found, sector)
+
+
+LOWER_COVER = {PractitionerSector.NON_OPTAM, PractitionerSector.UNKNOWN}
+
+
+def _sector(line: GuaranteeLine, sector: str) -> str:
+    """The doctor's sector when it changes what the line pays ("" otherwise); asked for then."""
+    if not sector_matters(line):
+        return ""
+    if sector not in PractitionerSector.values:
+        raise _invalid("sector", _("Tell us the doctor's sector; if you do not know it, choose “I don't know”."))
+    return sector
 
 
 def assumptions(found: Estimate) -> list[str]:
@@ -207,7 +239,7 @@ def assumptions(found: Estimate) -> list[str]:
         _("The guarantee in force on %(date)s: %(cover)s.")
         % {"date": date_format(found.care_date, "SHORT_DATE_FORMAT"), "cover": GuaranteeRow(found.line).cover}
     ]
-    texts.append(_scheme_text(found))
+    texts.append(_scheme_text(found))  # the sector has its own text (``sector_text``), shown apart
     parts = found.split
     for step in parts.result.steps:
         if step.code == "period_ceiling":
@@ -218,6 +250,31 @@ def assumptions(found: Estimate) -> list[str]:
             )  # fmt: skip
     texts.append(_("The fee is the one you gave; the real amounts follow the bill and the scheme's statement."))
     return texts
+
+
+def sector_text(found: Estimate) -> str:
+    """The doctor's sector in plain words: which rate of the base it gave, and the other one (empty without)."""
+    if not found.sector:
+        return ""
+    values = {"rate": engine.plain(found.line.rate), "lower": engine.plain(found.line.rate_non_optam)}
+    if found.sector == PractitionerSector.NON_OPTAM:
+        text = _(
+            "The doctor is in secteur 2 and does not adhere to OPTAM: the law caps what your contract may pay of "
+            "their excess fees, so we pay up to %(lower)s %% of the base instead of %(rate)s %% for a doctor who "
+            "adheres to OPTAM or is in secteur 1."
+        )
+    elif found.sector == PractitionerSector.UNKNOWN:
+        text = _(
+            "You do not know the doctor's sector: we counted the lower cover, up to %(lower)s %% of the base, of a "
+            "secteur 2 doctor not adhering to OPTAM. With a doctor in secteur 1 or adhering to OPTAM, we pay up to "
+            "%(rate)s %% of the base."
+        )
+    else:
+        text = _(
+            "The doctor is in secteur 1 or adheres to OPTAM: we pay up to %(rate)s %% of the base. With a secteur 2 "
+            "doctor not adhering to OPTAM, we would pay up to %(lower)s %% of the base only."
+        )
+    return text % values
 
 
 def _scheme_text(found: Estimate) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.eligibility import Beneficiary
+from contracts.choices import PractitionerSector
 from contracts.models import CareCategory
 from core.forms import GuidedForm
 
@@ -29,6 +30,16 @@ class EstimateForm(GuidedForm, forms.Form):
     care_date = forms.DateField(
         label=_("Date of care"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    sector = forms.ChoiceField(
+        label=_("The doctor's sector"),
+        help_text=_(
+            "Only for a doctor's fees (consultation, imaging, surgery): it changes how much of the excess fees we "
+            "cover. The doctor's office tells you, or the directory annuairesante.ameli.fr."
+        ),
+        choices=PractitionerSector.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     base = forms.DecimalField(
         label=_("Base of reimbursement, if you know it (EUR)"),
         help_text=_("Printed on the quote or the care sheet; leave empty to use the official tariff."),
@@ -39,8 +50,13 @@ class EstimateForm(GuidedForm, forms.Form):
         decimal_places=2,
     )
 
-    def __init__(self, *args, choices: list[Beneficiary], categories: list[CareCategory], **kwargs):
+    def __init__(
+        self, *args, choices: list[Beneficiary], categories: list[CareCategory], sector_categories=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.sector_categories = " ".join(sector_categories)  # the page asks the sector only for these (estimate.js)
+        if not sector_categories:
+            del self.fields["sector"]
         self.fields["beneficiary"].choices = [(str(b.affiliation.public_id), b.label()) for b in choices]
         self.fields["category"].choices = [(c.code, c.name) for c in categories]
         self.fields["care_date"].initial = timezone.localdate()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.choices import ProfileKind
 from accounts.decorators import profile_required
-from ledger import estimates, selectors
+from ledger import estimates, quotes, selectors
 from ledger.forms import EstimateForm
 
 PAGE_SIZE = 25
@@ -33,7 +33,12 @@ def feed(request: HttpRequest) -> HttpResponse:
 def estimate(request: HttpRequest) -> HttpResponse:
     """The estimate before care: a form, then the split. POST: the act is health data, kept out of URLs and logs."""
     choices = estimates.beneficiary_choices(actor=request.profile)
-    form = EstimateForm(request.POST or None, choices=choices, categories=estimates.care_categories(choices))
+    form = EstimateForm(
+        request.POST or None,
+        choices=choices,
+        categories=estimates.care_categories(choices),
+        sector_categories=estimates.sector_categories(choices),
+    )
     found = None
     if form.is_valid():
         data = form.cleaned_data
@@ -45,8 +50,16 @@ def estimate(request: HttpRequest) -> HttpResponse:
                 expense=data["expense"],
                 care_date=data["care_date"],
                 base=data["base"],
+                sector=data.get("sector", ""),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-    context = {"form": form, "estimate": found, "assumptions": found and estimates.assumptions(found)}
+        except ValidationError as error:  # on its field; above the form for one the page does not show
+            shown = all(name in form.fields for name in getattr(error, "error_dict", {}))
+            form.add_error(None, error if shown else error.messages)
+    context = {
+        "form": form,
+        "estimate": found,
+        "assumptions": found and estimates.assumptions(found),
+        "sector_text": found and estimates.sector_text(found),
+        "quote_kind": found and quotes.quote_category(found.category),
+    }
     return render(request, "ledger/estimate.html", context)

@@ -85,6 +85,10 @@ class GuaranteeOut(Schema):
     category: str = Field(description="The care category, in the request's language.")
     basis: str = Field(description="percent_base, percent_cost, flat, actual_cost or percent_salary.")
     rate: Decimal | None = Field(description="Percentage of the basis (for % of the base, includes the scheme's part).")
+    rate_non_optam: Decimal | None = Field(
+        description="For doctors' fees: the rate of the base for a secteur 2 doctor not adhering to OPTAM (null: the "
+        "doctor's sector does not change the line)."
+    )
     flat_amount: Decimal | None = Field(description="EUR, for a flat basis.")
     per_act_ceiling: Decimal | None = Field(description="EUR per act.")
     period_ceiling: Decimal | None = Field(description="EUR per beneficiary and period.")
@@ -116,6 +120,7 @@ def _guarantee(row) -> dict:
         "category": row.category,
         "basis": line.basis,
         "rate": line.rate,
+        "rate_non_optam": line.rate_non_optam,
         "flat_amount": line.flat_amount,
         "per_act_ceiling": line.per_act_ceiling,
         "period_ceiling": line.annual_ceiling,

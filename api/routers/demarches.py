@@ -129,6 +129,10 @@ class RequestOut(Schema):
 
 class RequestDetailOut(RequestOut):
     data: dict[str, Any] = Field(alias="payload", description="The kind's fields as sent.")
+    answer: dict[str, Any] = Field(
+        description="Staff's structured answer once validated, for kinds that take one (a quote: we_pay and "
+        "left_to_pay, EUR as strings); empty otherwise. The message is in the history."
+    )
     attachments: list[AttachmentOut]
     history: list[EventOut]
     messages: list[MessageOut]

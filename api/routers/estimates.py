@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 
 from api.errors import ApiError, ErrorCode
 from api.schemas import OBJECT_ERRORS
+from contracts.choices import PractitionerSector
 from ledger import estimates
 from ledger.forms import MAX_FEE
 
@@ -32,6 +33,13 @@ class EstimateIn(Schema):
         None, ge=0, le=MAX_FEE, max_digits=9, decimal_places=2, description="The base if known, EUR."
     )
     act_code: str = Field("", max_length=16, description="An act code of the base tariffs (default: the category's).")
+    sector: PractitionerSector | None = Field(
+        None,
+        description="The doctor's sector, required for the categories whose guarantee pays doctors not adhering to "
+        "OPTAM less (their `rate_non_optam` in the contract's guarantees), ignored for the others: sector_1, optam "
+        "(secteur 2 adhering to OPTAM or OPTAM-CO), non_optam (secteur 2 not adhering), unknown (counts the lower "
+        "cover).",
+    )
 
 
 class EstimateOut(Schema):
@@ -45,6 +53,8 @@ class EstimateOut(Schema):
     flat_fee: Decimal = Field(description="EUR of flat fee the law leaves to the member, inside left_to_pay.")
     we_pay: Decimal = Field(description="EUR we would pay.")
     left_to_pay: Decimal = Field(description="EUR left to the member.")
+    sector: str | None = Field(description="The doctor's sector the estimate used; null when it changes nothing.")
+    sector_note: str = Field(description="What the sector changed, in the caller's language (empty without).")
     is_estimate: bool = Field(True, description="Always true: the real amounts follow the bill and statements.")
     assumptions: list[str] = Field(description="What the estimate assumed, in the caller's language.")
 
@@ -62,6 +72,7 @@ def estimate(request: HttpRequest, payload: EstimateIn):
         care_date=payload.care_date,
         base=payload.base,
         act_code=payload.act_code,
+        sector=payload.sector.value if payload.sector else "",
     )
     split = found.split
     return {
@@ -75,5 +86,7 @@ def estimate(request: HttpRequest, payload: EstimateIn):
         "flat_fee": split.flat_fee,
         "we_pay": split.insurer,
         "left_to_pay": split.left_to_pay,
+        "sector": found.sector or None,
+        "sector_note": estimates.sector_text(found),
         "assumptions": estimates.assumptions(found),
     }

@@ -60,9 +60,12 @@ def open_estimate_from_the_home(page: Page, width: int) -> None:
     expect(current).to_have_attribute("aria-current", "page")
 
 
-def estimate(page: Page, category: str, fee: str) -> None:
+def estimate(page: Page, category: str, fee: str, sector: str = "") -> None:
+    """The form filled and sent; ``sector``: the label of the doctor's sector, asked for a doctor's fees."""
     page.get_by_label(exact("Care")).select_option(category)
     page.get_by_label(exact("Fee announced by the practitioner (EUR)")).fill(fee)
+    if sector:
+        page.get_by_label(fr(sector), exact=True).check()
     page.get_by_role("button", name=fr("Estimate"), exact=True).click()
     page.wait_for_load_state()
 
@@ -72,7 +75,7 @@ def test_the_demo_member_estimates_a_specialist_visit_and_glasses(page_at, shipp
     page = page_at(width)
     logged_in(page, shipped_demo)
     open_estimate_from_the_home(page, width)
-    estimate(page, "SPECIALIST_CONSULTATION", "120")
+    estimate(page, "SPECIALIST_CONSULTATION", "120", "Secteur 2, adhering to OPTAM or OPTAM-CO")
     result = page.locator("article.estimate-result")
     expect(result).to_contain_text(f"19,00{NBSP}€")
     expect(result).to_contain_text(f"31,50{NBSP}€")
