@@ -18,6 +18,7 @@ from contracts.choices import AffiliationRole
 from contracts.models import Affiliation, GuaranteeLine
 from demo.members import holder_number
 from documents.pdf import PARIS
+from ledger.tariffs import items_flat_fees
 
 # (beneficiary, sent days ago, decided days ago, status, paid days ago,
 #  items: (category, spent, base of reimbursement, compulsory scheme paid, refusal reason))
@@ -107,7 +108,10 @@ def build(ctx) -> None:
                 compulsory_paid=Decimal(compulsory),
             )
             if status != ClaimStatus.IN_PROGRESS and not refusal:
-                act = engine.Act(expense=item.amount_eur, base=item.base_amount, already_paid=item.compulsory_paid)
+                (kept,) = items_flat_fees([item])  # the decision's rule: the scheme's flat fee stays the member's
+                act = engine.Act(
+                    expense=item.amount_eur, base=item.base_amount, already_paid=item.compulsory_paid, flat_fee=kept
+                )
                 result = engine.reimburse(engine.Guarantee.from_line(line), act)
                 item.decision, item.reimbursed_amount, item.explanation = (
                     ItemDecision.ACCEPTED,

@@ -72,11 +72,16 @@ class Guarantee:
 
 @dataclass(frozen=True)
 class Act:
-    """One care act in euros: the expense, the official base of reimbursement and what others already paid."""
+    """One care act in euros: the expense, the official base of reimbursement and what others already paid.
+
+    ``flat_fee``: what the compulsory scheme kept out of its payment and the law leaves to the patient (the
+    *participation forfaitaire*, a *franchise*): a responsible contract never refunds it, so the engine counts it
+    with what the scheme paid (``contracts.BaseTariff.flat_fee_kept`` tells it from the scheme's payment)."""
 
     expense: Decimal
     base: Decimal
     already_paid: Decimal = ZERO
+    flat_fee: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -127,13 +132,14 @@ def _capped(code: str, amount: Decimal, cap: Decimal, **params: str) -> Step:
 
 def reimburse(guarantee: Guarantee, act: Act, *, consumed: Decimal = ZERO) -> Reimbursement:
     """What the guarantee pays for ``act`` when ``consumed`` of its period ceiling is already used."""
-    expense, paid = cents(act.expense), cents(act.already_paid)
-    act = Act(expense=expense, base=cents(act.base), already_paid=paid)
+    expense, paid, kept = cents(act.expense), cents(act.already_paid), cents(act.flat_fee)
+    act = Act(expense=expense, base=cents(act.base), already_paid=paid, flat_fee=kept)
     steps = [_gross(guarantee, act)]
     amount = steps[0].amount
     if guarantee.basis in REDUCED_BY_COMPULSORY:
-        amount -= paid
-        steps.append(Step("minus_compulsory", amount, params={"paid": str(paid)}))
+        amount -= paid + kept
+        params = {"paid": str(paid), **({"flat_fee": str(kept)} if kept else {})}
+        steps.append(Step("minus_compulsory", amount, params=params))
     if guarantee.per_act_ceiling is not None:
         steps.append(_capped("per_act_ceiling", amount, cents(guarantee.per_act_ceiling)))
         amount = steps[-1].amount
@@ -151,7 +157,8 @@ def reimburse(guarantee: Guarantee, act: Act, *, consumed: Decimal = ZERO) -> Re
             )
         )
         amount = steps[-1].amount
-    steps.append(_capped("remaining_cost", amount, max(ZERO, expense - paid), expense=str(expense), paid=str(paid)))
+    left = max(ZERO, expense - paid - kept)  # the flat fee stays the patient's, whatever the guarantee
+    steps.append(_capped("remaining_cost", amount, left, expense=str(expense), paid=str(paid + kept)))
     amount = steps[-1].amount
     if amount < 0:
         steps.append(Step("floor", ZERO))

@@ -10,7 +10,15 @@ _TEXTS = {
     "actual_cost": lambda p: _("Actual cost: %(expense)s EUR") % p,
     "flat_amount": lambda p: _("Flat amount: %(flat)s EUR") % p,
     "not_applicable": lambda p: _("This guarantee does not pay for care"),
-    "minus_compulsory": lambda p: _("Minus %(paid)s EUR paid by the compulsory scheme or the CFE") % p,
+    "minus_compulsory": lambda p: (
+        _(
+            "Minus %(paid)s EUR paid by the compulsory scheme or the CFE and the %(flat_fee)s EUR flat fee it kept, "
+            "which the law leaves to you"
+        )
+        % p
+        if p.get("flat_fee")
+        else _("Minus %(paid)s EUR paid by the compulsory scheme or the CFE") % p
+    ),
     "per_act_ceiling": lambda p: _("Ceiling per act: %(cap)s EUR") % p,
     "period_ceiling": lambda p: (
         _("Ceiling of %(ceiling)s EUR per %(years)s year(s): %(consumed)s EUR already used, %(cap)s EUR left") % p

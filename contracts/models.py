@@ -409,3 +409,16 @@ class BaseTariff(TimeStampedModel):
         gross = (base * self.rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         share = max(zero, min(gross - self.flat_fee, expense))
         return base, share, max(zero, min(self.flat_fee, gross, expense - share))
+
+    def flat_fee_kept(self, *, expense, base, paid):
+        """The flat fee the compulsory scheme kept out of a payment of ``paid`` EUR for this act: the tariff's fee
+        when it paid its share net of it, nothing when it paid nothing (no act of the scheme) or its whole rate (a
+        patient exempted: a child, maternity, the CSS). Never more than what would bring ``paid`` above the scheme's
+        gross share."""
+        from decimal import Decimal
+
+        zero = Decimal("0.00")
+        if not paid or paid <= zero or not self.flat_fee:
+            return zero
+        _base, share, kept = self.parts(expense, base)
+        return max(zero, min(kept, share + kept - paid))

@@ -6,7 +6,8 @@ for the estimate, what the beneficiary already used of the ceiling. Reads only: 
 logged (the act is health data).
 
 The compulsory scheme pays its rate of the base minus the flat fee the law leaves to the patient (*participation
-forfaitaire*); the contract does not refund that fee (general conditions), so the engine counts it as paid.
+forfaitaire*); the contract does not refund that fee (general conditions): the engine counts it beside what the
+scheme paid (``engine.Act.flat_fee``), as a claim's decision, an invoice and the scheme's flow do.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def split(
         base = tariff.base
     if base is None and line.basis == GuaranteeBasis.PERCENT_OF_BASE:
         return None
-    act = engine.Act(expense=expense, base=expense if base is None else base, already_paid=share + kept)
+    act = engine.Act(expense=expense, base=expense if base is None else base, already_paid=share, flat_fee=kept)
     result = engine.reimburse(engine.Guarantee.from_line(line, non_optam=non_optam), act, consumed=consumed)
     return Split(expense, base, share, kept, result.amount, result)
 

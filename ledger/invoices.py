@@ -21,17 +21,25 @@ ZERO = Decimal("0.00")
 def base_of(invoice, category=None) -> Decimal:
     """The base of reimbursement of the invoice: the one sent, else the base tariff of its act (or category),
     else what the compulsory scheme paid (never more than the base: a missing base never pays more)."""
-    if invoice.base_amount is not None:
-        return invoice.base_amount
-    found = tariffs.shares(
-        act_code=invoice.act_code,
-        category_id=getattr(category, "pk", None),
-        on=invoice.care_date,
-        expense=invoice.total_amount,
+    return _base_and_flat_fee(invoice, category)[0]
+
+
+def _base_and_flat_fee(invoice, category=None) -> tuple[Decimal, Decimal]:
+    """``base_of`` and the flat fee the compulsory scheme kept on the invoice's act (``BaseTariff.flat_fee_kept``),
+    from the tariff of its act or category (one query)."""
+    tariff = tariffs.tariff_on(
+        on=invoice.care_date, act_code=invoice.act_code, category_id=getattr(category, "pk", None)
     )
-    if found is not None:
-        return found[1]
-    return invoice.compulsory_amount
+    if invoice.base_amount is not None:
+        base = invoice.base_amount
+    elif tariff is not None:
+        base = tariff.shares(invoice.total_amount)[0]
+    else:
+        base = invoice.compulsory_amount
+    if tariff is None:
+        return base, ZERO
+    kept = tariff.flat_fee_kept(expense=invoice.total_amount, base=base, paid=invoice.compulsory_amount)
+    return base, kept
 
 
 def guaranteed(invoice, status: str, amount: Decimal, reason: str) -> tuple[str, Decimal, str]:
@@ -45,9 +53,8 @@ def guaranteed(invoice, status: str, amount: Decimal, reason: str) -> tuple[str,
     if category is None:
         invoice.explanation = guarantees.no_guarantee_result().as_json()
         return InvoiceStatus.REJECTED, ZERO, RejectionReason.NOT_COVERED
-    act = engine.Act(
-        expense=invoice.total_amount, base=base_of(invoice, category), already_paid=invoice.compulsory_amount
-    )
+    base, kept = _base_and_flat_fee(invoice, category)
+    act = engine.Act(expense=invoice.total_amount, base=base, already_paid=invoice.compulsory_amount, flat_fee=kept)
     assessment = guarantees.assess(
         beneficiary_id=invoice.beneficiary_id,
         category=category,

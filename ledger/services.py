@@ -25,6 +25,7 @@ from core.dated import version_on
 from ledger import flow
 from ledger.choices import Channel, PaymentState, Source
 from ledger.models import BenefitLine, FlowImport, FlowRejection, RejectionReason
+from ledger.tariffs import TariffBook
 from people.models import Person
 
 
@@ -114,6 +115,7 @@ class _Index:
     affiliations: dict[int, list[tuple]]
     lines: dict[tuple[int, int], list]
     categories: dict[str, int]
+    tariffs: TariffBook
 
 
 def _index() -> _Index:
@@ -142,7 +144,7 @@ def _index() -> _Index:
     for line in GuaranteeLine.objects.order_by("valid_from"):
         lines[(line.product_id, line.category_id)].append(line)
     categories = dict(CareCategory.objects.values_list("code", "pk"))
-    return _Index(by_nir, by_membership, affiliations, lines, categories)
+    return _Index(by_nir, by_membership, affiliations, lines, categories, TariffBook())
 
 
 def _covering(index: _Index, person_id: int, on: date) -> tuple | None:
@@ -397,7 +399,9 @@ def _flow_amount(index, row, person_id, category_id, contract_id, product_id, an
         ),
         engine.ZERO,
     )
-    act = engine.Act(expense=row.expense, base=row.base, already_paid=row.compulsory_paid)
+    tariff = index.tariffs.on(act_code=row.act_code, category_id=category_id, on=row.care_date)
+    kept = tariff.flat_fee_kept(expense=row.expense, base=row.base, paid=row.compulsory_paid) if tariff else engine.ZERO
+    act = engine.Act(expense=row.expense, base=row.base, already_paid=row.compulsory_paid, flat_fee=kept)
     result = engine.reimburse(guarantee, act, consumed=consumed)
     used[(person_id, contract_id, category_id, row.care_date.year)] += result.amount
     return result, result.amount

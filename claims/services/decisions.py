@@ -20,6 +20,7 @@ from claims.models import CareItem, Claim
 from claims.services.notify import notify
 from contracts.models import GuaranteeLine
 from ledger import claims_hooks  # issue 13: one ledger of benefits (ceilings, duplicates across channels)
+from ledger.tariffs import items_flat_fees
 from people.models import Person
 
 
@@ -134,9 +135,12 @@ def compute(claim: Claim, items: list[CareItem]) -> dict[int, engine.Reimburseme
         periods=[period for _item, _guarantee, period in acts],
         exclude_claim_id=claim.pk,
     )
-    for item, guarantee, (category_id, start, _end) in acts:
+    kept = items_flat_fees(item for item, _guarantee, _period in acts) if acts else []
+    for (item, guarantee, (category_id, start, _end)), flat_fee in zip(acts, kept, strict=True):
         key = (category_id, start)
-        act = engine.Act(expense=item.amount_eur, base=item.base_amount, already_paid=item.compulsory_paid)
+        act = engine.Act(
+            expense=item.amount_eur, base=item.base_amount, already_paid=item.compulsory_paid, flat_fee=flat_fee
+        )
         results[item.pk] = engine.reimburse(guarantee, act, consumed=used[key])
         used[key] += results[item.pk].amount
     return results

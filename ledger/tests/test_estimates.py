@@ -94,6 +94,28 @@ def test_the_estimate_pays_what_the_claim_decision_pays_for_the_same_act(fam, cl
     assert decided == _estimate(fam, on=_day(3)).split.insurer == D("39.00")
 
 
+def test_a_claim_entered_as_the_statement_shows_leaves_the_flat_fee_to_the_member(fam, claims_staff):
+    """The member enters the 19 € their statement shows (the scheme's 21 € less its 2 € flat fee): the decision
+    counts the flat fee as the patient's, as the estimate does (39.00, not 41.00: a responsible contract never
+    refunds it); an exempted patient (21 €, no flat fee kept) gets the same 39.00; the explanation says so."""
+    claim = assessed_claim(
+        fam, [("B_GP", _day(3), "80.00", "30.00", "19.00"), ("B_GP", _day(4), "80.00", "30.00", "21.00")]
+    )
+    kept, exempt = claim_decide(actor=claims_staff["user"], claim=claim).items.order_by("position")
+    assert kept.reimbursed_amount == exempt.reimbursed_amount == _estimate(fam, on=_day(3)).split.insurer == D("39.00")
+    assert kept.explanation["steps"][1]["params"] == {"paid": "19.00", "flat_fee": "2.00"}
+    assert exempt.explanation["steps"][1]["params"] == {"paid": "21.00"}
+
+
+def test_the_flat_fee_kept_is_read_from_what_the_scheme_paid():
+    tariff = BaseTariff(base=D("30.00"), rate=70, flat_fee=D("2.00"))
+    kept = [tariff.flat_fee_kept(expense=D("80.00"), base=None, paid=D(p)) for p in ("19.00", "21.00", "20.00", "0")]
+    assert kept == [D("2.00"), D("0.00"), D("1.00"), D("0.00")]
+    assert (
+        BaseTariff(base=None, rate=65, flat_fee=D("0.00")).flat_fee_kept(expense=D("10"), base=None, paid=D("6.5")) == 0
+    )
+
+
 def test_a_fee_at_the_base_leaves_only_the_flat_fee(fam):
     s = _estimate(fam, expense="30.00").split
     assert (s.compulsory, s.insurer, s.left_to_pay) == (D("19.00"), D("9.00"), D("2.00"))
