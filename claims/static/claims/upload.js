@@ -86,6 +86,7 @@
       progress.setAttribute("aria-label", say("progress"));
       status.before(progress);
       if (button) button.disabled = true;
+      status.textContent = say("sending", { percent: "0 %" });
       const data = new FormData(form);
       data.delete("documents");
       chosen.forEach((file) => data.append("documents", file, file.name));
@@ -99,7 +100,7 @@
         progress.textContent = `${percent} %`;
         if (percent - announced >= 25 || percent === 100) {  // a screen reader hears a few steps, not every one
           announced = percent;
-          status.textContent = say("sending", { percent });
+          status.textContent = say("sending", { percent: `${percent} %` });
         }
       });
       request.upload.addEventListener("load", () => { status.textContent = say("checking"); });
