@@ -297,3 +297,10 @@ register(
     allowed=HOLDERS,
     methods=("POST",),
 )
+register(
+    "/api/claims/{public_id}/items/{item_id}/documents",
+    own=lambda profile: _awaiting(_own_claim(profile)),
+    other=lambda profile: _awaiting(_family_claim()),
+    owners=MEMBERS,
+    allowed=HOLDERS,
+)
