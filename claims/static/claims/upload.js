@@ -106,7 +106,10 @@
       request.upload.addEventListener("load", () => { status.textContent = say("checking"); });
       request.addEventListener("load", () => {
         if (request.status >= 500 || !request.responseText) return failed();
-        if (request.responseURL) window.history.replaceState(null, "", request.responseURL);
+        const sentTo = new URL(form.action || window.location.href, window.location.href).href;
+        if (request.responseURL && request.responseURL !== sentTo) {  // redirected: the address of the page shown
+          window.history.replaceState(null, "", request.responseURL);
+        }
         document.open();
         document.write(request.responseText);
         document.close();
