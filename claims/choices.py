@@ -17,6 +17,7 @@ class ClaimStatus(models.TextChoices):
 
 class ClaimAction(models.TextChoices):
     SUBMIT = "submit", _("Submit")
+    REOPEN = "reopen", _("Examine again (a missing document was added)")
     REQUEST_ORIGINALS = "request_originals", _("Ask for the originals")
     DECIDE = "decide", _("Decide")
     MARK_PAID = "mark_paid", _("Record the payment")
@@ -36,6 +37,9 @@ TRANSITIONS: dict[tuple[str | None, str], frozenset[str]] = {
     (ClaimStatus.IN_PROGRESS, ClaimAction.DECIDE): frozenset(DECIDED),
     (ClaimStatus.VALIDATED, ClaimAction.MARK_PAID): frozenset({ClaimStatus.VALIDATED}),
     (ClaimStatus.PARTIALLY_VALIDATED, ClaimAction.MARK_PAID): frozenset({ClaimStatus.PARTIALLY_VALIDATED}),
+    # Issue 14: the member adds the document an item was refused for; an unpaid decided claim goes back to review.
+    (ClaimStatus.PARTIALLY_VALIDATED, ClaimAction.REOPEN): frozenset({ClaimStatus.IN_PROGRESS}),
+    (ClaimStatus.REJECTED, ClaimAction.REOPEN): frozenset({ClaimStatus.IN_PROGRESS}),
 }
 
 
@@ -65,6 +69,10 @@ class RefusalReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Already claimed")
     SERVICE_SUSPENDED = "service_suspended", _("Online claims service suspended")
     OTHER = "other", _("Other reason (see the comment)")
+
+
+# An item refused for one of these reasons waits for a document: the member may add it from the claim's page.
+AWAITING_DOCUMENT = (RefusalReason.MISSING_DOCUMENTS, RefusalReason.ILLEGIBLE_DOCUMENTS)
 
 
 class SuspensionReason(models.TextChoices):

@@ -19,6 +19,11 @@ DEFAULTS = {
     "CLAIM_MIN_IMAGE_SHORT_SIDE": 800,  # below: "too small" warning
     "CLAIM_BLUR_THRESHOLD": 100.0,  # edge-variance score below which a picture is "blurred" (see tests)
     "CLAIM_RATE_MAX_GAP_DAYS": 10,  # the last published rate may be this old (weekends, holidays)
+    # The delays announced on a claim's timeline (issue 14), in working days (core.workdays: French public holidays
+    # are not working days): decided within N working days of a complete claim (its submission or its last document
+    # added), paid within M working days of the decision.
+    "CLAIM_DECISION_WORKING_DAYS": 10,
+    "CLAIM_PAYMENT_WORKING_DAYS": 3,
 }
 
 

@@ -19,7 +19,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from claims.choices import Channel, ClaimStatus, DocumentType, ItemDecision, RefusalReason, SuspensionReason
+from claims.choices import (
+    AWAITING_DOCUMENT,
+    Channel,
+    ClaimStatus,
+    DocumentType,
+    ItemDecision,
+    RefusalReason,
+    SuspensionReason,
+)
 from core.fields import EncryptedTextField
 from core.models import PublicModel, YearlySequence
 
@@ -210,6 +218,15 @@ class CareItem(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.claim_id} #{self.position}"
+
+    @property
+    def awaits_document(self) -> bool:
+        """Refused for a missing or illegible document, on a claim not paid yet: the member may add one (issue 14)."""
+        return (
+            self.decision == ItemDecision.REFUSED
+            and self.refusal_reason in AWAITING_DOCUMENT
+            and self.claim.paid_at is None
+        )
 
     @property
     def left_to_pay(self) -> Decimal:

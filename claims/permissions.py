@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from accounts.choices import ProfileKind
 from claims import selectors
-from claims.models import CareDocument, Claim, ClaimsSuspension
+from claims.models import CareDocument, CareItem, Claim, ClaimsSuspension
 
 
 def access_claim(*, actor, public_id, details: bool = True) -> Claim:
@@ -13,6 +14,18 @@ def access_claim(*, actor, public_id, details: bool = True) -> Claim:
     if claim is None:
         raise Http404
     return claim
+
+
+def access_awaiting_item(*, actor, public_id, item_id) -> CareItem:
+    """A care item waiting for a document (``CareItem.awaits_document``) of a claim the acting member sent as
+    subscriber; anything else — another member's, the beneficiary's own login, staff, an item not waiting — is 404."""
+    claim = selectors.claim_get(actor=actor, public_id=public_id)
+    if claim is None or actor.kind != ProfileKind.MEMBER or claim.member_id != actor.person_id:
+        raise Http404
+    item = next((item for item in claim.items.all() if item.public_id == item_id), None)
+    if item is None or not item.awaits_document:
+        raise Http404
+    return item
 
 
 def access_document(*, actor, public_id) -> CareDocument:

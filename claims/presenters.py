@@ -11,7 +11,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from claims import conf, selectors, services
-from claims.choices import QualityWarning
+from claims.choices import AWAITING_DOCUMENT, ItemDecision, QualityWarning
 from claims.currency import convert
 from claims.eligibility import Problem, assess
 from claims.explanations import explain
@@ -112,16 +112,34 @@ def summary_context(profile, draft, form: SubmitForm | None) -> dict:
     }
 
 
-def claim_rows(claim) -> list[dict]:
-    return [
-        {
-            "item": item,
-            "explanation": explain(item.explanation),
-            "money": money_split(item),
-            "documents": [(doc, warnings_text(doc.quality_warnings)) for doc in item.documents.all()],
-        }
-        for item in claim.items.all()
-    ]
+def item_form_id(item) -> str:
+    return f"id_item{item.position}_%s"
+
+
+def claim_rows(claim, *, owner=None, form=None, form_item=None) -> list[dict]:
+    """The claim's items; for the member who sent it, an item waiting for a document has its upload form (``form``:
+    the one posted for ``form_item``, with its errors)."""
+    sender = owner is not None and owner.person_id == claim.member_id
+    rows = []
+    for item in claim.items.all():
+        add_form = None
+        if sender and item.awaits_document:
+            posted = form_item is not None and form_item.pk == item.pk
+            add_form = form if posted else DocumentsForm(auto_id=item_form_id(item))
+        rows.append(
+            {
+                "item": item,
+                "explanation": explain(item.explanation),
+                "money": money_split(item),
+                "documents": [(doc, warnings_text(doc.quality_warnings)) for doc in item.documents.all()],
+                "add_form": add_form,
+                "paid_before_document": sender
+                and claim.paid_at is not None
+                and item.decision == ItemDecision.REFUSED
+                and item.refusal_reason in AWAITING_DOCUMENT,
+            }
+        )
+    return rows
 
 
 def download_name(document) -> str:

@@ -273,18 +273,27 @@ class ClaimHistory:
     documents_read: int
     documents_reading: int
     last_read_at: datetime | None
+    documents_added: tuple[datetime, ...] = ()  # when the member added a missing document after submitting
+
+
+DOCUMENT_ADDED = "claim.item_documents_added"
 
 
 def claim_history(claim: Claim) -> ClaimHistory:
-    events = events_for_target(target=claim).filter(action="claim.items_assessed")
+    events = list(
+        events_for_target(target=claim)
+        .filter(action__in=("claim.items_assessed", DOCUMENT_ADDED))
+        .values_list("action", "occurred_at")
+    )
     readings = CareDocument.objects.filter(item__claim=claim, reading__isnull=False).aggregate(
         total=Count("pk"),
         pending=Count("pk", filter=Q(reading__status="pending")),
         last=Max("reading__updated_at", filter=~Q(reading__status="pending")),
     )
     return ClaimHistory(
-        assessed_at=events.values_list("occurred_at", flat=True).first(),
+        assessed_at=next((when for action, when in events if action == "claim.items_assessed"), None),
         documents_read=readings["total"] - readings["pending"],
         documents_reading=readings["pending"],
         last_read_at=readings["last"],
+        documents_added=tuple(when for action, when in events if action == DOCUMENT_ADDED),
     )

@@ -19,4 +19,5 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("documents/<uuid:public_id>/", views.document, name="document"),
     path("<uuid:public_id>/", views.claim_detail, name="detail"),
+    path("<uuid:public_id>/items/<uuid:item_id>/documents/", views.claim_item_documents, name="claim_item_documents"),
 ]

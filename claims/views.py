@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import profile_required
-from claims import presenters, selectors, services
+from claims import presenters, selectors, services, timeline
 from claims.eligibility import beneficiaries, beneficiary_get, service_problems
 from claims.forms import BeneficiaryForm, DocumentsForm, ItemForm, SubmitForm
-from claims.permissions import access_claim, access_document, access_draft
+from claims.permissions import access_awaiting_item, access_claim, access_document, access_draft
 from claims.services.drafts import draft_items
-from claims.timeline import claim_timeline
 from core.middleware import current_request_context
 
 PAGE_SIZE = 20
@@ -35,11 +34,37 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/list.html", {"page": page, "draft": draft})
 
 
+def _detail(request: HttpRequest, claim, form: DocumentsForm | None = None, item=None) -> HttpResponse:
+    context = {
+        "claim": claim,
+        "rows": presenters.claim_rows(claim, owner=request.profile, form=form, form_item=item),
+        "timeline": timeline.claim_timeline(claim),
+        "delays": timeline.delays(),
+        "form": form,  # a posted form's errors head the page (core.templatetags.form_guidance)
+    }
+    return render(request, "claims/detail.html", context, status=400 if form is not None else 200)
+
+
 @profile_required(MEMBER)
 def claim_detail(request: HttpRequest, public_id) -> HttpResponse:
-    claim = access_claim(actor=request.profile, public_id=public_id)
-    context = {"claim": claim, "rows": presenters.claim_rows(claim), "timeline": claim_timeline(claim)}
-    return render(request, "claims/detail.html", context)
+    return _detail(request, access_claim(actor=request.profile, public_id=public_id))
+
+
+@profile_required(MEMBER)
+@require_POST
+def claim_item_documents(request: HttpRequest, public_id, item_id) -> HttpResponse:
+    """The document a submitted item was refused for (issue 14): on success back to the claim, else its errors."""
+    item = access_awaiting_item(actor=request.profile, public_id=public_id, item_id=item_id)
+    form = DocumentsForm(request.POST, request.FILES, auto_id=presenters.item_form_id(item))
+    if form.is_valid():
+        try:
+            services.claim_item_documents_add(actor=request.user, item=item, files=form.cleaned_data["documents"])
+        except ValidationError as error:
+            presenters.add_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: the document is added and your claim is examined again."))
+            return redirect("claims:detail", public_id=public_id)
+    return _detail(request, item.claim, form, item)
 
 
 @profile_required(MEMBER)

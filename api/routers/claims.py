@@ -27,6 +27,7 @@ from claims import conf, currency, eligibility, selectors, services, uploads
 from claims.eligibility import ItemInput, Problem
 from claims.explanations import explain
 from claims.models import CareDocument, CareItem, Claim
+from claims.permissions import access_awaiting_item
 from claims.presenters import warnings_text
 from claims.services import NewDocument
 from core.middleware import current_request_context
@@ -452,6 +453,38 @@ def claim_detail(request: HttpRequest, public_id: UUID):
     if claim is None:
         raise Http404
     return claim
+
+
+def _documents_body() -> dict:
+    limit = conf.get("CLAIM_MAX_DOCUMENTS_PER_ITEM")
+    return multipart_body(
+        properties={
+            "documents": {
+                "type": "array",
+                "items": {"type": "string", "format": "binary"},
+                "minItems": 1,
+                "maxItems": limit,
+                "description": f"The missing document(s): PDF, JPEG, PNG or HEIC; {limit} per care item at most.",
+            }
+        },
+        required=("documents",),
+    )
+
+
+@router.post(
+    "/claims/{public_id}/items/{item_id}/documents",
+    response={200: ClaimOut, **OBJECT_ERRORS},
+    openapi_extra=_documents_body(),
+)
+def claim_item_documents_add(request: HttpRequest, public_id: UUID, item_id: UUID):
+    """Add the document a care item was refused for (missing or illegible), as `multipart/form-data` parts named
+    `documents`: checked like a claim's, the item goes back to review and a decided claim back to `in_progress`.
+    Only the subscriber who sent the claim, on an item refused for a missing or illegible document of a claim not
+    paid yet; anything else is 404. Answers the claim."""
+    profile = request.auth.profile
+    item = access_awaiting_item(actor=profile, public_id=public_id, item_id=item_id)
+    services.claim_item_documents_add(actor=request.auth.user, item=item, files=request.FILES.getlist("documents"))
+    return selectors.claim_get(actor=profile, public_id=public_id)
 
 
 @router.get("/currencies", response={200: list[CurrencyOut], **CALL_ERRORS})

@@ -79,7 +79,7 @@ def binary_parts(schema: dict) -> set[str]:
 
 
 def test_the_code_has_the_upload_operations_this_test_expects():
-    assert {"claim_create", "request_create", "request_reply"} <= upload_operations()
+    assert {"claim_create", "claim_item_documents_add", "request_create", "request_reply"} <= upload_operations()
 
 
 def test_every_upload_operation_is_multipart_with_its_binary_parts_and_described_fields(document):

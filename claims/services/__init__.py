@@ -18,6 +18,7 @@ from claims.services.drafts import (
     draft_start,
     draft_submit,
 )
+from claims.services.item_documents import claim_item_documents_add
 from claims.services.submission import (
     ClaimRefused,
     NewDocument,
@@ -35,6 +36,7 @@ __all__ = [
     "care_item_assess",
     "claim_assess",
     "claim_decide",
+    "claim_item_documents_add",
     "claim_mark_paid",
     "claim_reject",
     "claim_request_originals",

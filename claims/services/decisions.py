@@ -41,7 +41,16 @@ def _clean(row, fields: list[str]) -> None:
     row.clean_fields(exclude=[field.name for field in row._meta.fields if field.name not in fields])
 
 
-ASSESSED = ["base_amount", "compulsory_paid", "decision", "refusal_reason", "staff_comment", "updated_at"]
+ASSESSED = [
+    "base_amount",
+    "compulsory_paid",
+    "decision",
+    "refusal_reason",
+    "staff_comment",
+    "reimbursed_amount",
+    "explanation",
+    "updated_at",
+]
 DECIDED_ITEM = ["decision", "refusal_reason", "reimbursed_amount", "explanation", "updated_at"]
 CLOSED = ["status", "decided_at", "decided_by", "decision_note", "total_reimbursed", "rejection_reason", "updated_at"]
 _CHECKED_ON_CLOSING = [name for name in CLOSED if name != "decided_by"]  # the acting login exists
@@ -80,6 +89,27 @@ def _assess(
     }
 
 
+def _frozen(item: CareItem) -> bool:
+    """Accepted with an amount: an earlier decision paid it (the claim is examined again after a missing document)."""
+    return item.decision == ItemDecision.ACCEPTED and item.reimbursed_amount is not None
+
+
+def _keep_frozen(item: CareItem, fields: dict) -> None:
+    """An item an earlier decision froze (a claim examined again after a missing document) keeps its assessment: the
+    ledger and the payment hold it."""
+    if not _frozen(item):
+        item.reimbursed_amount, item.explanation = None, {}  # a refusal's zero is computed again
+        return
+    same = (
+        fields.get("decision") == item.decision
+        and engine.cents(fields.get("base_amount", 0)) == item.base_amount
+        and engine.cents(fields.get("compulsory_paid", 0)) == item.compulsory_paid
+    )
+    if not same:
+        message = _("Care %(position)s was decided already: its assessment can no longer change.")
+        raise ValidationError(message, code="frozen_item", params={"position": item.position})
+
+
 @transaction.atomic
 def claim_assess(*, actor, claim: Claim, assessments: dict[int, dict]) -> list[CareItem]:
     """Staff enter, for each item (``assessments``: item pk → fields), the official base, what the compulsory
@@ -90,6 +120,8 @@ def claim_assess(*, actor, claim: Claim, assessments: dict[int, dict]) -> list[C
     items = {item.pk: item for item in claim.items.filter(pk__in=list(assessments))}
     if set(assessments) - set(items):
         raise ValidationError(_("This care item is not part of the claim."), code="unknown_item")
+    for pk, fields in assessments.items():
+        _keep_frozen(items[pk], fields)
     now = timezone.now()
     assessed = {}
     for pk, fields in assessments.items():
@@ -182,10 +214,13 @@ def claim_decide(*, actor, claim: Claim, note: str = "") -> Claim:
         raise ValidationError(_("Accept or refuse every care item before deciding."), code="pending_items")
     status = _decided_status(items)
     _check(claim, ClaimAction.DECIDE, status)
-    _freeze(items, compute(claim, items))
+    # A claim examined again after a missing document (issue 14): what its first decision froze stays, and the
+    # ledger already holds those lines; only the items without an amount are computed and recorded now.
+    fresh = [item for item in items if not _frozen(item)]
+    _freeze(fresh, compute(claim, fresh))
     if status == ClaimStatus.REJECTED:
         claim.rejection_reason = Counter(item.refusal_reason for item in items).most_common(1)[0][0]
-    claims_hooks.record_decided(actor=actor, claim=claim, items=items)
+    claims_hooks.record_decided(actor=actor, claim=claim, items=fresh)
     return _close(actor=actor, claim=claim, status=status, note=note, items=items)
 
 
@@ -217,6 +252,10 @@ def claim_reject(*, actor, claim: Claim, reason: str, note: str = "") -> Claim:
     if reason not in RefusalReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")}, code="reason")
     items = _items(claim)
+    if any(_frozen(item) for item in items):  # examined again: a part was validated and recorded
+        raise ValidationError(
+            _("Part of this claim was validated already: refuse the care examined again and decide."), code="frozen"
+        )
     refused = engine.Reimbursement(engine.ZERO, (engine.Step("refused", engine.ZERO),))
     for item in items:
         item.decision, item.refusal_reason = ItemDecision.REFUSED, reason

@@ -276,3 +276,31 @@ register(
     allowed=HOLDERS,
     methods=("POST",),
 )
+
+
+# --- A submitted item waiting for a document (issue 14): its claim's subscriber only ---------------
+
+
+def _awaiting(pair) -> Target:
+    claim, document = pair
+    care = document.item
+    care.decision, care.refusal_reason = "refused", "missing_documents"
+    care.save(update_fields=["decision", "refusal_reason"])
+    return Target({"public_id": claim.public_id, "item_id": care.public_id}, reveals=[document.original_name])
+
+
+register(
+    "claims:claim_item_documents",
+    own=lambda profile: _awaiting(_own_claim(profile)),
+    other=lambda profile: _awaiting(_family_claim()),
+    owners=WEB_READERS,
+    allowed=HOLDERS,
+    methods=("POST",),
+)
+register(
+    "/api/claims/{public_id}/items/{item_id}/documents",
+    own=lambda profile: _awaiting(_own_claim(profile)),
+    other=lambda profile: _awaiting(_family_claim()),
+    owners=MEMBERS,
+    allowed=HOLDERS,
+)

@@ -218,3 +218,34 @@ def test_a_claim_built_from_the_openapi_document_alone_is_accepted(api, family):
     assert response.status_code == 201, response.content
     claim = Claim.objects.get()
     assert claim.items.get().documents.count() == 1 and claim.total_claimed == D(example["amount"])
+
+
+def test_the_missing_document_through_the_api(api, family, other_family, claims_staff):
+    """Issue 14: the app adds the document a care item was refused for; the claim goes back to review."""
+    from claims import services
+    from claims.choices import ClaimStatus, ItemDecision, RefusalReason
+
+    staff = claims_staff["user"]
+    claim = make_claim(family)
+    care = claim.items.get()
+    services.care_item_assess(
+        actor=staff,
+        item=care,
+        base_amount=D(30),
+        compulsory_paid=D(21),
+        decision=ItemDecision.REFUSED,
+        refusal_reason=RefusalReason.MISSING_DOCUMENTS,
+    )
+    services.claim_decide(actor=staff, claim=claim)
+    url = f"/api/claims/{claim.public_id}/items/{care.public_id}/documents"
+    other = bearer(token_for(other_family["profile"]))
+    assert api["client"].post(url, {"documents": [pdf_upload()]}, **other).status_code == 404
+    bad = api["client"].post(url, {"documents": [upload(b"MZ" + b"\x00" * 64, "x.exe")]}, **api["headers"])
+    assert bad.status_code == 422 and Claim.objects.get(pk=claim.pk).status == ClaimStatus.REJECTED
+    response = api["client"].post(url, {"documents": [pdf_upload("lab.pdf")]}, **api["headers"])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == ClaimStatus.IN_PROGRESS
+    assert body["items"][0]["decision"] == ItemDecision.PENDING
+    assert "lab.pdf" in [document["name"] for document in body["items"][0]["documents"]]
+    assert api["client"].post(url, {"documents": [pdf_upload()]}, **api["headers"]).status_code == 404  # done

@@ -27,15 +27,23 @@ S, A = ClaimStatus, ClaimAction
         (S.PARTIALLY_VALIDATED, A.MARK_PAID, S.PARTIALLY_VALIDATED, True),
         (S.REJECTED, A.MARK_PAID, S.REJECTED, False),
         (S.IN_PROGRESS, A.MARK_PAID, S.IN_PROGRESS, False),
+        (S.PARTIALLY_VALIDATED, A.REOPEN, S.IN_PROGRESS, True),
+        (S.REJECTED, A.REOPEN, S.IN_PROGRESS, True),
+        (S.VALIDATED, A.REOPEN, S.IN_PROGRESS, False),  # nothing refused, nothing to add
+        (S.IN_PROGRESS, A.REOPEN, S.IN_PROGRESS, False),
     ],
 )
 def test_transitions(current, action, target, expected):
     assert allowed(current, action, target) is expected
 
 
-def test_every_status_is_reachable_and_decided_ones_are_final():
+def test_every_status_is_reachable_and_decided_ones_are_final_unless_a_missing_document_comes():
     reachable = {target for targets in TRANSITIONS.values() for target in targets}
     assert reachable == set(S.values)
     for status in (S.VALIDATED, S.PARTIALLY_VALIDATED, S.REJECTED):
         assert A.DECIDE not in actions_from(status)
-        assert all(targets == {status} for (s, _a), targets in TRANSITIONS.items() if s == status)
+        assert all(
+            targets == ({S.IN_PROGRESS} if a == A.REOPEN else {status})
+            for (s, a), targets in TRANSITIONS.items()
+            if s == status
+        )

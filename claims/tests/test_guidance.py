@@ -6,12 +6,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from claims import services
 from claims.choices import ItemDecision
 from claims.models import ClaimDraft
 from claims.tests.conftest import make_claim
 from claims.tests.test_views import add_item, start
+from core.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -109,10 +112,12 @@ def test_the_timeline_follows_the_claim_from_sending_to_payment(member_client, f
     url = reverse("claims:detail", args=[claim.public_id])
     steps = timeline(member_client.get(url).content.decode())
     assert steps[0].startswith("Claim sent ")
+    decision = add_working_days(timezone.localdate(claim.submitted_at), 10)
+    payment = add_working_days(decision, 3)
     assert steps[1:] == [
         "Examination by our management centre (in progress)",
-        "Decision (to come)",
-        "Payment (to come)",
+        f"Decision (to come) Expected by {date_format(decision)}",
+        f"Payment (to come) Expected by {date_format(payment)}",
     ]
     care = claim.items.get()
     staff = claims_staff["user"]

@@ -1,0 +1,186 @@
+"""Phone-first claims (issue 14) in a real browser, through the shipped demo member's login (``seed_demo``'s accounts
+file, as ``test_demo_accounts`` uses it), in French.
+
+On a phone (390 px, touch): the member starts a claim, takes two photos with the camera input, sees two thumbnails,
+removes one, sends the care on a slow network with the progress bar moving and its percentage read out, and the page
+the server answers shows the per-document check (the blurred photo's warning). Then, on the demo claim whose
+laboratory invoice was refused for a missing document, they add it: the claim goes back to review and its timeline
+says when the decision and the payment are expected. The same pages are shot at 1280 px. axe-core finds no
+violation on any of them (thumbnails and progress bar included).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from claims.tests.conftest import blurred_jpeg, pdf_bytes, sharp_jpeg
+from conftest import screenshot
+from tests.journeys.accessibility import axe_violations
+from tests.journeys.test_demo_accounts import exact, fr, log_in, shipped_demo  # noqa: F401 - the module's fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+MEMBER = "Member – individual domestic contract with family"
+LAB_CLAIM = "CLM-DEMO-000003"
+
+
+@pytest.fixture
+def page_at(chromium, shipped_demo):  # noqa: F811 - the fixture imported above
+    contexts = []
+
+    def make(width: int) -> Page:
+        phone = width < 600
+        context = chromium.new_context(
+            base_url=shipped_demo.url,
+            locale="fr-FR",
+            viewport={"width": width, "height": 844 if phone else 900},
+            has_touch=phone,
+            is_mobile=phone,
+            reduced_motion="reduce",
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def logged_in(page: Page, shipped) -> None:
+    log_in(page, shipped.accounts[MEMBER])
+    if page.url.endswith(reverse("accounts:onboarding_terms")):  # the first login of the module accepts the terms
+        page.get_by_label(fr("I have read and I accept the terms of use")).check()
+        page.get_by_role("button", name=fr("Continue")).click()
+        page.wait_for_load_state()
+
+
+def no_violations(page: Page, width: int) -> None:
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def form_shot(locator, name: str) -> None:
+    """The screen as the phone shows it around ``locator``: a full-page (or an element's) screenshot re-lays the
+    page out without the touch emulation, which hides the camera input (shown only where the pointer is a finger)."""
+    folder = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    locator.scroll_into_view_if_needed()
+    locator.page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def photo(name: str, content: bytes) -> dict:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": content}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_care_with_photos_taken_on_the_phone(page_at, shipped_demo, width):  # noqa: F811
+    page = page_at(width)
+    logged_in(page, shipped_demo)
+    page.goto(reverse("claims:new"))
+    page.locator("input[name=beneficiary]").first.check()
+    page.get_by_role("button", name=fr("Next: the care")).click()
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(re.escape(reverse("claims:items")) + "$"))
+
+    form = page.locator("form.upload-form", has=page.locator("#id_care_date"))
+    page.get_by_label(exact("Date of care")).fill((timezone.localdate() - timedelta(days=5)).isoformat())
+    page.get_by_label(exact("Type of care")).select_option("SPECIALIST_CONSULTATION")
+    page.get_by_label(exact("Practitioner or facility")).fill("Dr Durand")
+    page.get_by_label(exact("Amount paid")).fill("60")
+    camera = page.locator("#id_documents_camera")
+    if width < 600:
+        expect(camera).to_be_visible()  # a finger pointer: the camera is offered
+    camera.set_input_files(photo("photo-1.jpg", sharp_jpeg()))
+    camera.set_input_files(photo("photo-2.jpg", blurred_jpeg()))
+    thumbnails = form.locator(".upload-previews li")
+    expect(thumbnails).to_have_count(2)
+    expect(thumbnails.locator("img")).to_have_count(2)
+    expect(form.locator(".upload-status")).to_have_text(fr("Documents ready to send: {count}.").format(count=2))
+    page.locator("#id_documents").set_input_files(
+        {"name": "ordonnance.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(1)}
+    )
+    expect(thumbnails).to_have_count(3)  # the file input adds to the photos, it does not replace them
+    expect(thumbnails.nth(2).locator(".upload-icon")).to_have_text("PDF")
+    screenshot(page, f"phone-claim-thumbnails-{width}")
+    form_shot(form, f"phone-claim-thumbnails-form-{width}")
+    no_violations(page, width)
+
+    thumbnails.nth(2).get_by_role("button", name=f"{fr('Remove')} ordonnance.pdf").click()
+    thumbnails.nth(0).get_by_role("button", name=f"{fr('Remove')} photo-1.jpg").click()
+    expect(thumbnails).to_have_count(1)
+    expect(thumbnails.first).to_contain_text("photo-2.jpg")
+    expect(thumbnails.first.get_by_role("button")).to_be_focused()  # the focus stays in the list
+    assert page.evaluate("document.getElementById('id_documents').files.length") == 1
+
+    # A slow mobile network (uploads at 64 KB/s, DevTools' throttling): the bar moves and the live region follows.
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    slow = {"offline": False, "latency": 100, "downloadThroughput": -1, "uploadThroughput": 64 * 1024}
+    network.send("Network.emulateNetworkConditions", slow)
+    form.get_by_role("button", name=fr("Add this care")).click()
+    progress = form.locator("progress")
+    expect(progress).to_be_visible()
+    expect(progress).to_have_accessible_name(fr("Sending progress"))
+    expect(form.get_by_role("button", name=fr("Add this care"))).to_be_disabled()  # no second sending meanwhile
+    page.wait_for_function("() => document.querySelector('form.upload-form progress')?.value >= 25")
+    expect(form.locator(".upload-status")).to_have_text(re.compile(r"^Envoi : \d+ %$"))
+    screenshot(page, f"phone-claim-progress-{width}")
+    form_shot(form, f"phone-claim-progress-form-{width}")
+    network.send("Network.emulateNetworkConditions", {**slow, "latency": 0, "uploadThroughput": -1})
+
+    added = page.locator("article.claim-item", has_text="Dr Durand").last
+    expect(added).to_be_visible()
+    expect(added).to_contain_text("photo-2.jpg")
+    expect(added.locator(".claim-warning")).to_contain_text(
+        fr("The picture looks blurred: the text may be hard to read.")
+    )
+    expect(page.get_by_text(fr("The care item is added to your claim."))).to_be_visible()
+    screenshot(page, f"phone-claim-checked-{width}")
+    no_violations(page, width)
+
+
+def test_the_missing_laboratory_invoice_added_on_the_phone(page_at, shipped_demo):  # noqa: F811
+    wide = page_at(1280)
+    logged_in(wide, shipped_demo)
+    wide.goto(reverse("claims:list"))
+    wide.get_by_role("link", name=LAB_CLAIM).click()
+    wide.wait_for_load_state()
+    claim_url = wide.url
+    expect(wide.get_by_role("heading", name=fr("Add the missing document"))).to_be_visible()
+    screenshot(wide, "phone-claim-missing-document-1280")
+    no_violations(wide, 1280)
+
+    page = page_at(390)
+    logged_in(page, shipped_demo)
+    page.goto(claim_url)
+    section = page.locator("section.claim-missing")
+    expect(section).to_have_count(1)
+    no_violations(page, 390)
+    section.locator("#id_item2_documents_camera").set_input_files(photo("facture-labo.jpg", sharp_jpeg()))
+    expect(section.locator(".upload-previews li")).to_have_count(1)
+    screenshot(page, "phone-claim-missing-document-390")
+    form_shot(section, "phone-claim-missing-document-form-390")
+    section.get_by_role("button", name=fr("Send the document")).click()
+    expect(page.get_by_text(fr("Thank you: the document is added and your claim is examined again."))).to_be_visible()
+    expect(page.locator("section.claim-missing")).to_have_count(0)
+    timeline = page.locator("ol.claim-timeline")
+    expect(timeline).to_contain_text(fr("Missing document sent"))
+    expect(timeline.locator("li[aria-current=step]")).to_be_visible()
+    expect(timeline.locator("li", has_text=fr("Decision"))).to_contain_text("Au plus tard le")
+    expect(timeline.locator("li", has_text=fr("Payment"))).to_contain_text("Au plus tard le")
+    expect(page.locator("article.claim-item", has_text="facture-labo.jpg")).to_contain_text(fr("To be examined"))
+    screenshot(page, "phone-claim-timeline-390")
+    no_violations(page, 390)
+    wide.reload()
+    expect(wide.locator("ol.claim-timeline li", has_text=fr("Decision"))).to_contain_text("Au plus tard le")
+    screenshot(wide, "phone-claim-timeline-1280")
+    no_violations(wide, 1280)
