@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from accounts.choices import ProfileKind
 from accounts.models import Profile, User
-from claims.choices import DECIDED, ClaimStatus, ItemDecision
+from claims.choices import AWAITING_DOCUMENT, DECIDED, ClaimStatus, ItemDecision
 from claims.models import CareItem
 from claims.selectors import claim_list
 from contracts.choices import AffiliationRole, ContractKind, ProductLine
@@ -226,7 +226,7 @@ def preference_history(user: User) -> QuerySet[PreferenceChange]:
 HOME_REIMBURSEMENTS = 3
 HOME_CLAIMS = 5
 CEILING_WARNING = Decimal("0.25")  # a ceiling with less than a quarter left is "running out"
-DOCUMENT_REFUSALS = ("missing_documents", "illegible_documents")
+DOCUMENT_REFUSALS = AWAITING_DOCUMENT
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,8 @@ _HOME_CLAIM_FIELDS = (
 _HOME_ITEM_FIELDS = (
     *("decision", "refusal_reason", "care_date", "explanation", "reimbursed_amount"),
     *("category__name_fr", "category__name_en"),
-    *("claim__decided_at", "claim__reference", *(f"claim__{name}" for name in _BENEFICIARY_NAME)),
+    *("claim__decided_at", "claim__reference", "claim__public_id", "claim__paid_at"),
+    *(f"claim__{name}" for name in _BENEFICIARY_NAME),
 )
 
 
@@ -440,22 +441,25 @@ def _refusals_and_ceilings(actor: Profile, since: datetime) -> tuple[list[Awaite
     for item in items:
         if item.decision == ItemDecision.REFUSED:
             if item.refusal_reason in DOCUMENT_REFUSALS and item.claim.decided_at and item.claim.decided_at >= since:
-                awaited.append(
-                    Awaited(
-                        "document",
-                        gettext(
-                            "%(category)s of %(date)s (claim %(reference)s) was refused: %(reason)s. Send it again "
-                            "with the right document in a new claim."
-                        )
-                        % {
-                            "category": item.category.name,
-                            "date": date_format(item.care_date, "SHORT_DATE_FORMAT"),
-                            "reference": item.claim.reference,
-                            "reason": item.get_refusal_reason_display(),
-                        },
-                        new_claim,
+                values = {
+                    "category": item.category.name,
+                    "date": date_format(item.care_date, "SHORT_DATE_FORMAT"),
+                    "reference": item.claim.reference,
+                    "reason": item.get_refusal_reason_display(),
+                }
+                if item.awaits_document:  # the claim's page takes the document (issue 14)
+                    text = gettext(
+                        "%(category)s of %(date)s (claim %(reference)s) was refused: %(reason)s. Add the missing "
+                        "document on the claim's page."
                     )
-                )
+                    url = reverse("claims:detail", args=[item.claim.public_id])
+                else:
+                    text = gettext(
+                        "%(category)s of %(date)s (claim %(reference)s) was refused: %(reason)s. Send it again "
+                        "with the right document in a new claim."
+                    )
+                    url = new_claim
+                awaited.append(Awaited("document", text % values, url))
             continue
         key = (item.claim.beneficiary_id, item.category_id)
         if key in seen:

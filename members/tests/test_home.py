@@ -187,7 +187,12 @@ def test_what_we_wait_for_originals_a_missing_document_and_a_request(fam):
     page = page_client(fam["profile"]).get(reverse("accounts:dashboard")).content.decode()
     assert "We are waiting for you" in page
     assert refused.reference in page
-    assert reverse("claims:new") in page
+    # The document is added on the claim's own page (issue 14), while the claim is not paid; after, in a new claim.
+    assert summary.awaited[1].url == reverse("claims:detail", args=[refused.public_id])
+    assert "Add the missing document on the claim's page." in summary.awaited[1].text
+    refused.paid_at = timezone.now()
+    refused.save(update_fields=["paid_at"])
+    assert home_summary(fam["profile"]).awaited[1].url == reverse("claims:new")
 
 
 def test_a_request_awaiting_the_members_return_waits_on_the_home(fam):
