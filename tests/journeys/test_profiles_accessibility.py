@@ -88,6 +88,9 @@ SHOTS = {
     "demarches_backoffice:queue",
     "contributions_backoffice:call",
     "privacy_backoffice:audience",
+    "payments_backoffice:list",
+    "professionals_backoffice:payments",
+    "content_backoffice:faq_list",
     "ledger_backoffice:flows",
 }
 
