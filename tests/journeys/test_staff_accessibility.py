@@ -6,8 +6,8 @@ runs it beside the others: the administrator's space is the largest one.
 
 The crawl starts from the back-office home, plus what no link leads to: a user search's results (the account pages
 behind them) and the contact messages of every status (the demo's is answered, out of the default "open" filter).
-A FAQ question and a library document are added first (the demo ships none), so that their edit pages are checked
-too.
+A FAQ question, a library document and two registrations are added first (the demo ships none), so that the FAQ and
+library edit pages, a registration to decide on and an activation letter to post are checked too.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from content.choices import LibraryCategory
 from content.services import faq_create, library_document_create
 from content.tests.builders import pdf_upload
+from people.tests.factories import person
+from registration.tests.helpers import ADDRESS, member_data
 from tests.journeys.test_demo_accounts import shipped_demo  # noqa: F401
 from tests.journeys.test_profiles_accessibility import browser_page, check_profile, demo  # noqa: F401
 
@@ -36,6 +39,7 @@ STAFF = {
         "backoffice:home",
         "backoffice:letter_queue",
         "backoffice:registration_queue",
+        "backoffice:registration_detail",
         "backoffice:closure_queue",
         "backoffice:user_search",
         "backoffice:user_detail",
@@ -101,6 +105,14 @@ def content_items(demo, django_db_blocker):  # noqa: F811
             answer_fr="Depuis la page Sécurité de votre espace.",
             answer_en="From the Security page of your space.",
         )
+        # Two registrations through the public form: one with another email than the one on file (its activation
+        # code goes by post: a letter to post), one whose first name differs (a registration staff decide on).
+        applicant = Client()
+        by_post, differing = ("1999000001", {"email": "ailleurs@example.org"}), ("1999000002", {"first_name": "Louise"})
+        for number, extra in (by_post, differing):
+            record = person(membership_number=number, last_name="Fontaine", email=f"m{number}@example.fr", **ADDRESS)
+            answer = applicant.post(reverse("registration:form", args=["member"]), member_data(record, **extra))
+            assert answer.status_code == 302, answer.content.decode()[:2000]
     return Path(settings.MEDIA_ROOT)
 
 
