@@ -79,7 +79,9 @@ def route(url: str, prefixes: Iterable[str]) -> str | None:
 
 
 def is_html(page: Page, url: str) -> bool:
+    """Whether the link leads to a page (not a download, not a refusal); a link that breaks the server fails."""
     response = page.request.get(url)
+    assert response.status < 500, f"{url} answered {response.status}"
     return response.ok and response.headers.get("content-type", "").startswith("text/html")
 
 

@@ -38,6 +38,7 @@ REQUIRED = {
     "claims:list",
     "claims:new",
     "claims:detail",
+    "claims:terms",
     "benefits:list",
     "benefits:feed",
     "benefits:estimate",
@@ -61,7 +62,8 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 def member_pages(page: Page, profile: Profile) -> dict[str, str]:
     """route → URL: the menu's entries, then the links found in their main content (one URL per route)."""
-    pages = {"accounts:dashboard": reverse("accounts:dashboard")}
+    # The claims service's terms too: no page links to them once the member accepted them (the demo member has).
+    pages = {"accounts:dashboard": reverse("accounts:dashboard"), "claims:terms": reverse("claims:terms")}
     pages |= {entry.url_name: url for entry, url in entries_for(profile)}
     return find_pages(page, pages, SPACES)
 
