@@ -262,7 +262,7 @@ def evidence_event(*, event_id: int) -> tuple[AuditEvent, AuditEvent | None, Aud
 
 
 def audience(*, days: int = 30, today: date | None = None) -> tuple[list[date], list[dict]]:
-    """Views per page name over the last ``days`` days: the days, and one row per page with its counts per day."""
+    """Views per page name over the last ``days`` days: the days, and one row per page with its (day, count) pairs."""
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
     day_list = [first + timedelta(days=n) for n in range(days)]
@@ -270,7 +270,7 @@ def audience(*, days: int = 30, today: date | None = None) -> tuple[list[date], 
     for row in PageViewCount.objects.filter(day__gte=first, day__lte=today).values("route", "day", "views"):
         counts.setdefault(row["route"], {})[row["day"]] = row["views"]
     rows = [
-        {"route": route, "total": sum(per_day.values()), "per_day": [per_day.get(day, 0) for day in day_list]}
+        {"route": route, "total": sum(per_day.values()), "per_day": [(day, per_day.get(day, 0)) for day in day_list]}
         for route, per_day in counts.items()
     ]
     rows.sort(key=lambda row: (-row["total"], row["route"]))

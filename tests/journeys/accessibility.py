@@ -2,7 +2,9 @@
 
 axe-core comes from the ``axe-playwright-python`` package (its bundled ``axe.min.js``), evaluated in each page (the
 CSP allows no inline script); every rule runs. Pages are found, not listed: from a few start pages, the links inside
-``<main>`` that stay under the given prefixes and answer HTML, one page per route, up to a cap.
+``<main>`` and the header's menu that stay under the given prefixes and answer HTML, followed ``depth`` times, one
+page per route and kind (a ``kind``/``kind_code`` argument: each request form is a page of its own). The crawl has a
+bound, ``limit``: reaching it fails the test (``TooManyPages``) instead of silently dropping pages.
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from playwright.sync_api import Page
 
 WIDTHS = (1280, 390)
 AXE = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+DEPTH = 3  # links followed from the start pages: home → list → detail → the detail's own pages
+LIMIT = 150  # pages a profile; reaching it fails the test (a crawl gone astray, or a space to split)
+
+
+class TooManyPages(AssertionError):
+    """The crawl reached its bound: the pages beyond it would go unchecked."""
 
 
 # The innermost elements that reach past the right edge of the window: where a sideways scroll comes from.
@@ -24,6 +32,24 @@ WIDEST = """width => {
   return [...document.querySelectorAll("body *")]
     .filter(e => right(e) > width && ![...e.children].some(c => right(c) > width))
     .slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${e.className} (${right(e)} px)`);
+}"""
+
+# On a phone, the tables of the main content: any wider than its container (a table that scrolls sideways inside a
+# wrapper hides its right-hand columns), and the cells of a stacked table left without their column's name.
+TABLES = """() => {
+  const heads = t => [...t.querySelectorAll("thead th")].map(h => h.textContent.trim()).slice(0, 3).join("|");
+  const name = t => `table.${[...t.classList].join(".")} (${heads(t)})`;
+  const problems = [];
+  for (const t of document.querySelectorAll("main table")) {
+    const width = Math.round(t.getBoundingClientRect().width);
+    const room = Math.min(t.parentElement.clientWidth, window.innerWidth);
+    const stacked = t.classList.contains("stack-on-phone");
+    if (width > room + 1) problems.push(`${name(t)} ${width} px wide for ${room}${stacked ? "" : ", not stacked"}`);
+    const bare = "tbody td:not([data-label]):not([colspan]), tbody th[scope=row]:not([data-label])";
+    const count = stacked ? t.querySelectorAll(bare).length : 0;
+    if (count) problems.push(`${name(t)}: ${count} cell(s) without data-label`);
+  }
+  return problems;
 }"""
 
 
@@ -39,35 +65,50 @@ def axe_violations(page: Page) -> list[str]:
 
 
 def route(url: str, prefixes: Iterable[str]) -> str | None:
-    """The URL's view name, or None for an address outside the prefixes (or no view's)."""
+    """The URL's page kind: its view name, with its ``kind`` arguments if any (``demarches:submit[kind_code=…]``);
+    None for an address outside the prefixes (or no view's)."""
     path = urlsplit(url).path
     if urlsplit(url).netloc or not any(path.startswith(prefix) for prefix in prefixes):
         return None
     try:
-        return resolve(path).view_name
+        match = resolve(path)
     except Resolver404:
         return None
+    kinds = [f"{key}={value}" for key, value in sorted(match.kwargs.items()) if key.startswith("kind")]
+    return match.view_name + (f"[{','.join(kinds)}]" if kinds else "")
 
 
 def is_html(page: Page, url: str) -> bool:
+    """Whether the link leads to a page (not a download, not a refusal); a link that breaks the server fails."""
     response = page.request.get(url)
+    assert response.status < 500, f"{url} answered {response.status}"
     return response.ok and response.headers.get("content-type", "").startswith("text/html")
 
 
+LINKS = """links => links.filter(a => !a.hasAttribute("download")).map(a => a.getAttribute("href"))"""
+
+
 def find_pages(
-    page: Page, start: dict[str, str], prefixes: Iterable[str], depth: int = 1, cap: int = 40
+    page: Page, start: dict[str, str], prefixes: Iterable[str], depth: int = DEPTH, limit: int = LIMIT
 ) -> dict[str, str]:
-    """route → URL: the start pages, then the links in the main content of the pages found so far, ``depth``
-    times (one URL per route, at most ``cap`` pages)."""
+    """route → URL: the start pages, then the links in the main content and the header's menu of the pages found so
+    far, ``depth`` times (one URL per route and kind). Downloads (``download`` links, answers other than HTML) are
+    left out, each route tried once. Raises ``TooManyPages`` rather than going past ``limit`` pages."""
     pages = dict(start)
+    tried = set(pages)
     level = list(pages.values())
     for _ in range(depth):
         found = []
         for url in level:
             page.goto(url)
-            for href in page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+            for href in page.locator("main a[href], header nav a[href]").evaluate_all(LINKS):
                 name = route(href, prefixes)
-                if name and name not in pages and len(pages) < cap and is_html(page, href):
+                if not name or name in tried:
+                    continue
+                tried.add(name)
+                if is_html(page, href):
+                    if len(pages) >= limit:
+                        raise TooManyPages(f"more than {limit} pages (raise the limit or split): {sorted(pages)}")
                     pages[name] = href
                     found.append(href)
         level = found
@@ -75,7 +116,8 @@ def find_pages(
 
 
 def check_pages(page: Page, pages: dict[str, str], width: int) -> dict[str, list[str]]:
-    """``page label @width`` → axe's violations, each page at ``width``; at the phone's width none scrolls sideways."""
+    """``page label @width`` → axe's violations, each page at ``width``; at a phone's width no page scrolls sideways
+    and no table of the main content is wider than its room or leaves a stacked cell without its column's name."""
     page.set_viewport_size({"width": width, "height": 900})
     found: dict[str, list[str]] = {}
     for name, url in sorted(pages.items()):
@@ -85,6 +127,7 @@ def check_pages(page: Page, pages: dict[str, str], width: int) -> dict[str, list
             wide = page.evaluate("document.documentElement.scrollWidth")
             if wide > width:
                 found[f"{name} @{width}"].append(f"scrolls sideways ({wide} px): {page.evaluate(WIDEST, width)}")
+            found[f"{name} @{width}"] += page.evaluate(TABLES)
     return found
 
 
