@@ -452,14 +452,14 @@ def _refusals_and_ceilings(actor: Profile, since: datetime) -> tuple[list[Awaite
                         "%(category)s of %(date)s (claim %(reference)s) was refused: %(reason)s. Add the missing "
                         "document on the claim's page."
                     )
-                    url = reverse("claims:detail", args=[item.claim.public_id])
+                    url, kind = reverse("claims:detail", args=[item.claim.public_id]), "missing_document"
                 else:
                     text = gettext(
                         "%(category)s of %(date)s (claim %(reference)s) was refused: %(reason)s. Send it again "
                         "with the right document in a new claim."
                     )
-                    url = new_claim
-                awaited.append(Awaited("document", text % values, url))
+                    url, kind = new_claim, "document"
+                awaited.append(Awaited(kind, text % values, url))
             continue
         key = (item.claim.beneficiary_id, item.category_id)
         if key in seen:

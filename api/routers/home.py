@@ -47,7 +47,8 @@ class ClaimInProgressOut(Schema):
 class AwaitedOut(Schema):
     kind: str = Field(
         description="contributions (overdue, to pay), contributions_debit (overdue, taken again by direct debit), "
-        "originals, document (an item refused for a missing document) or request."
+        "originals, missing_document (an item refused for a missing or illegible document: add it on the claim's "
+        "page), document (the same on a claim already paid: send it in a new claim) or request."
     )
     text: str = Field(description="What we wait for, in the caller's language.")
     url: str = Field(description="The website's page where the member does it.")

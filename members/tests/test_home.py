@@ -180,7 +180,7 @@ def test_what_we_wait_for_originals_a_missing_document_and_a_request(fam):
     refused.items.update(decision=ItemDecision.REFUSED, refusal_reason="missing_documents", reimbursed_amount=None)
     summary = home_summary(fam["profile"])
     kinds = [item.kind for item in summary.awaited]
-    assert kinds == ["originals", "document"]  # no overdue call here
+    assert kinds == ["originals", "missing_document"]  # no overdue call here; the claim is not paid
     assert "Send the lab invoice." in summary.awaited[0].text
     assert summary.claims_in_progress[0].reference == waiting.reference
     assert "originals" in summary.claims_in_progress[0].next_step
@@ -192,7 +192,8 @@ def test_what_we_wait_for_originals_a_missing_document_and_a_request(fam):
     assert "Add the missing document on the claim's page." in summary.awaited[1].text
     refused.paid_at = timezone.now()
     refused.save(update_fields=["paid_at"])
-    assert home_summary(fam["profile"]).awaited[1].url == reverse("claims:new")
+    paid = home_summary(fam["profile"]).awaited[1]
+    assert (paid.kind, paid.url) == ("document", reverse("claims:new"))
 
 
 def test_a_request_awaiting_the_members_return_waits_on_the_home(fam):

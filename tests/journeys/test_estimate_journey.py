@@ -70,10 +70,33 @@ def estimate(page: Page, category: str, fee: str, sector: str = "") -> None:
     page.wait_for_load_state()
 
 
+def home_tells_what_is_happening(page: Page, width: int) -> None:
+    """The demo member's home (issue 14's bar): the last reimbursements in euros with what is left to pay, the
+    overdue contribution with its one action, the refused laboratory invoice with where to add the missing document;
+    on a phone, *Make a claim* first."""
+    money = page.locator("article.home-money").first
+    for label in ("Spent", "Compulsory scheme", "We paid", "Left to pay"):
+        expect(money.locator("dt", has_text=fr(label))).to_be_visible()
+    awaited = page.locator("main").get_by_text(re.compile("cotisations en retard depuis"))
+    expect(awaited.first).to_be_visible()
+    missing = page.locator("main li", has_text="Ajoutez la pièce manquante sur la page de la demande")
+    expect(missing.first).to_be_visible()
+    missing.first.get_by_role("link", name=fr("Add the missing document")).click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name=fr("Add the missing document")).first).to_be_visible()
+    page.go_back()
+    page.wait_for_load_state()
+    first_action = page.locator("main a[role=button]").first
+    expect(first_action).to_have_attribute("href", reverse("claims:new"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"demo-member-home-{width}")
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_demo_member_estimates_a_specialist_visit_and_glasses(page_at, shipped_demo, width):  # noqa: F811
     page = page_at(width)
     logged_in(page, shipped_demo)
+    home_tells_what_is_happening(page, width)
     open_estimate_from_the_home(page, width)
     estimate(page, "SPECIALIST_CONSULTATION", "120", "Secteur 2, adhering to OPTAM or OPTAM-CO")
     result = page.locator("article.estimate-result")
