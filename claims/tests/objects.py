@@ -289,6 +289,13 @@ def _awaiting(pair) -> Target:
     return Target({"public_id": claim.public_id, "item_id": care.public_id}, reveals=[document.original_name])
 
 
+def _missing_document(profile, target) -> dict:
+    """The two addresses' body: a real PDF, so that the owner's request succeeds (an empty form is a 400)."""
+    from claims.tests.conftest import pdf_upload
+
+    return {"documents": pdf_upload()}
+
+
 register(
     "claims:claim_item_documents",
     own=lambda profile: _awaiting(_own_claim(profile)),
@@ -296,6 +303,7 @@ register(
     owners=WEB_READERS,
     allowed=HOLDERS,
     methods=("POST",),
+    data=_missing_document,
 )
 register(
     "/api/claims/{public_id}/items/{item_id}/documents",
@@ -303,4 +311,5 @@ register(
     other=lambda profile: _awaiting(_family_claim()),
     owners=MEMBERS,
     allowed=HOLDERS,
+    data=_missing_document,
 )

@@ -49,6 +49,7 @@ def test_guarantees_in_figures_and_in_words():
         "category": "Dental prostheses",
         "basis": "percent_base",
         "rate": "300.00",
+        "rate_non_optam": None,  # a dental line: the doctor's sector does not change it
         "flat_amount": None,
         "per_act_ceiling": "800.00",
         "period_ceiling": "1500.00",

@@ -273,7 +273,7 @@ def test_the_demo_members_home_tells_what_is_happening(demo):
     assert {r.channel for r in summary.reimbursements} == {"scheme_flow"}
     assert all(r.reference.startswith("NOE-DEMO-") and r.claim_id is None for r in summary.reimbursements)
     assert all(r.spent == r.compulsory + r.reimbursed + r.left_to_pay for r in summary.reimbursements)
-    assert {item.kind for item in summary.awaited} >= {"document"}
+    assert {item.kind for item in summary.awaited} >= {"missing_document"}  # the lab invoice: added on its claim
     assert summary.contributions.overdue_count >= 1
     assert [c.reference for c in summary.claims_in_progress] == ["CLM-DEMO-000004"]
     assert summary.ceilings and summary.ceilings[0].left == 0

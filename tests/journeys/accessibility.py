@@ -122,13 +122,32 @@ def check_pages(page: Page, pages: dict[str, str], width: int) -> dict[str, list
     found: dict[str, list[str]] = {}
     for name, url in sorted(pages.items()):
         page.goto(url)
-        found[f"{name} @{width}"] = axe_violations(page)
-        if width < 1000:
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            if wide > width:
-                found[f"{name} @{width}"].append(f"scrolls sideways ({wide} px): {page.evaluate(WIDEST, width)}")
-            found[f"{name} @{width}"] += page.evaluate(TABLES)
+        found[f"{name} @{width}"] = page_problems(page, width)
     return found
+
+
+def page_problems(page: Page, width: int) -> list[str]:
+    """The page as it is at ``width``: axe's violations; at a phone's width, a sideways scroll and the tables."""
+    problems = axe_violations(page)
+    if width < 1000:
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            problems.append(f"scrolls sideways ({wide} px): {page.evaluate(WIDEST, width)}")
+        problems += page.evaluate(TABLES)
+    return problems
+
+
+def assert_accessible(page: Page, label: str) -> None:
+    """A page a journey reaches once (a mailed link, a set-up step, a form's answer), checked where it stands at
+    both widths, then the window put back: no violation may be left."""
+    size = page.viewport_size
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found[f"{label} @{width}"] = page_problems(page, width)
+    page.set_viewport_size(size)
+    failing = failures(found)
+    assert not failing, "\n".join(failing)
 
 
 def failures(found: dict[str, list[str]], known: Iterable[str] = ()) -> list[str]:

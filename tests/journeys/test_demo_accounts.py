@@ -43,6 +43,7 @@ from accounts.choices import ProfileKind, StaffRole
 from backoffice.queues import all_queues
 from conftest import screenshot
 from demo.accounts import ACCOUNTS_FILE_NAME, demo_logins
+from tests.journeys.accessibility import assert_accessible
 
 # The database mark makes pytest-django create the test database whichever tests are selected. The transaction it
 # wraps each test in only reads: the browser's requests are served, and committed, by the module's live server.
@@ -136,6 +137,7 @@ def log_in(page: Page, entry: dict[str, Any]) -> None:
 
 def accept_terms(page: Page) -> None:
     expect(page).to_have_url(re.compile(re.escape(reverse("accounts:onboarding_terms")) + "$"))
+    assert_accessible(page, "accounts:onboarding_terms")
     page.get_by_label(fr("I have read and I accept the terms of use")).check()
     page.get_by_role("button", name=fr("Continue")).click()
     page.wait_for_load_state()
@@ -153,6 +155,7 @@ def password_alone_is_not_enough(page: Page, entry: dict[str, Any]) -> None:
     log_in(page, entry)
     accept_terms(page)
     expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:invitation_needed")) + "$"))
+    assert_accessible(page, "twofactor:invitation_needed")
     page.goto(reverse("twofactor:setup"))
     expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:invitation_needed")) + "$"))
     page.context.clear_cookies()
@@ -169,11 +172,13 @@ def set_up_second_factor(page: Page, entry: dict[str, Any], shot: str) -> None:
     secret = page.locator("#twofactor-secret").text_content()
     page.get_by_label(exact("6-digit code from your app")).fill(authenticator_code(secret))
     screenshot(page, f"{shot}-invitation")
+    assert_accessible(page, "twofactor:invitation_accept")
     page.get_by_role("button", name=fr("Turn on two-factor authentication")).click()
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile(re.escape(reverse("twofactor:recovery_codes")) + "$"))
     expect(page.locator("ol.recovery-codes li")).to_have_count(10)
     screenshot(page, f"{shot}-recovery-codes")
+    assert_accessible(page, "twofactor:recovery_codes")
     page.get_by_role("button", name=fr("I have saved my recovery codes")).click()
     page.wait_for_load_state()
     page.get_by_role("link", name=fr("Back to my space")).click()
@@ -264,6 +269,7 @@ def staff_queues(page: Page, entry: dict[str, Any]) -> None:
 def switch_to(page: Page, kind: str) -> None:
     """On the profile choice, act as the profile of ``kind``."""
     expect(page).to_have_url(re.compile(re.escape(reverse("accounts:profile_choose")) + "$"))
+    assert_accessible(page, "accounts:profile_choose")
     page.get_by_role("button", name=re.compile(rf"^{re.escape(fr(ProfileKind(kind).label))} —")).click()
     page.wait_for_load_state()
 

@@ -147,6 +147,14 @@ def test_a_care_with_photos_taken_on_the_phone(page_at, shipped_demo, width):  #
     screenshot(page, f"phone-claim-checked-{width}")
     no_violations(page, width)
 
+    # The draft's summary, before sending (the page the crawl cannot reach: it needs a care added).
+    page.get_by_role("button", name=fr("Next: summary")).click()  # a link styled as the step's one button
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(re.escape(reverse("claims:summary")) + "$"))
+    expect(page.locator("main")).to_contain_text("Dr Durand")
+    screenshot(page, f"phone-claim-summary-{width}")
+    no_violations(page, width)
+
 
 def test_the_missing_laboratory_invoice_added_on_the_phone(page_at, shipped_demo):  # noqa: F811
     wide = page_at(1280)
