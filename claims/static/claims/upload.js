@@ -88,8 +88,10 @@
       if (button) button.disabled = true;
       status.textContent = say("sending", { percent: "0 %" });
       const data = new FormData(form);
-      data.delete("documents");
-      chosen.forEach((file) => data.append("documents", file, file.name));
+      if (chosen.length) {  // else the files some other script put in the inputs go as they are
+        data.delete("documents");
+        chosen.forEach((file) => data.append("documents", file, file.name));
+      }
       const request = new XMLHttpRequest();
       request.open("POST", form.action || window.location.href);
       let announced = -25;

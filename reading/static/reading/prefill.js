@@ -26,6 +26,8 @@
     const transfer = new DataTransfer();
     transfer.items.add(file);
     documents.files = transfer.files;
+    // As if the member had picked it: the claim form's thumbnails and sending (claims/upload.js) take it up.
+    documents.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
   async function poll(url, tries) {
