@@ -46,6 +46,7 @@ def _item_form(item, data=None, *, tariff=_ITS_OWN) -> ItemAssessForm:
     initial = {
         "base_amount": item.base_amount if item.base_amount is not None else (tariff and tariff[1]),
         "compulsory_paid": item.compulsory_paid if item.compulsory_paid is not None else (tariff and tariff[2]),
+        "practitioner_sector": item.practitioner_sector,
         "decision": item.decision,
         "refusal_reason": item.refusal_reason,
         "comment": item.staff_comment,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from contracts.choices import PractitionerSector
+
 
 class ClaimStatus(models.TextChoices):
     """What the member sees (seed 002, art. 3): in progress, validated (wholly or partly), rejected."""
@@ -73,6 +75,10 @@ class RefusalReason(models.TextChoices):
 
 # An item refused for one of these reasons waits for a document: the member may add it from the claim's page.
 AWAITING_DOCUMENT = (RefusalReason.MISSING_DOCUMENTS, RefusalReason.ILLEGIBLE_DOCUMENTS)
+
+# The doctor's secteur staff read on the compulsory scheme's statement ("I don't know" is the member's answer in an
+# estimate, not a fact staff record): a responsible contract pays a non-OPTAM secteur 2 doctor's fees at less.
+STAFF_SECTORS = [(value, label) for value, label in PractitionerSector.choices if value != PractitionerSector.UNKNOWN]
 
 
 class SuspensionReason(models.TextChoices):

@@ -52,13 +52,15 @@ class Guarantee:
     per_act_ceiling: Decimal | None = None
     period_ceiling: Decimal | None = None
     period_years: int = 1
+    non_optam: bool = False  # the line's lower rate for a secteur 2 doctor not adhering to OPTAM is the one above
 
     @classmethod
     def from_line(cls, line, *, non_optam: bool = False) -> Guarantee:
         """The line's terms; ``non_optam``: the fees of a secteur 2 doctor not adhering to OPTAM, paid at the line's
         lower rate for them when it has one (responsible contracts, issue 14)."""
         rate = line.rate
-        if non_optam and getattr(line, "rate_non_optam", None) is not None:
+        lower = non_optam and getattr(line, "rate_non_optam", None) is not None and line.rate_non_optam != line.rate
+        if lower:
             rate = line.rate_non_optam
         return cls(
             basis=line.basis,
@@ -67,6 +69,7 @@ class Guarantee:
             per_act_ceiling=line.per_act_ceiling,
             period_ceiling=line.annual_ceiling,
             period_years=line.ceiling_period_years or 1,
+            non_optam=lower,
         )
 
 
@@ -112,9 +115,8 @@ class Reimbursement:
 def _gross(guarantee: Guarantee, act: Act) -> Step:
     rate = guarantee.rate or ZERO
     if guarantee.basis == PERCENT_OF_BASE:
-        return Step(
-            "rate_of_base", cents(act.base * rate / HUNDRED), params={"rate": plain(rate), "base": str(act.base)}
-        )
+        params = {"rate": plain(rate), "base": str(act.base)} | ({"non_optam": True} if guarantee.non_optam else {})
+        return Step("rate_of_base", cents(act.base * rate / HUNDRED), params=params)
     if guarantee.basis == PERCENT_OF_COST:
         amount = cents(act.expense * rate / HUNDRED)
         return Step("rate_of_cost", amount, params={"rate": plain(rate), "expense": str(act.expense)})

@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 _TEXTS = {
-    "rate_of_base": lambda p: _("%(rate)s %% of the base of %(base)s EUR") % p,
+    "rate_of_base": lambda p: (
+        _("%(rate)s %% of the base of %(base)s EUR, the rate for a secteur 2 doctor not adhering to OPTAM") % p
+        if p.get("non_optam")
+        else _("%(rate)s %% of the base of %(base)s EUR") % p
+    ),
     "rate_of_cost": lambda p: _("%(rate)s %% of the actual cost of %(expense)s EUR") % p,
     "actual_cost": lambda p: _("Actual cost: %(expense)s EUR") % p,
     "flat_amount": lambda p: _("Flat amount: %(flat)s EUR") % p,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from claims import conf
-from claims.choices import ClaimStatus, ItemDecision, RefusalReason, SuspensionReason
+from claims.choices import STAFF_SECTORS, ClaimStatus, ItemDecision, RefusalReason, SuspensionReason
 from claims.currency import currency_label, known_currencies
 from claims.eligibility import Beneficiary, ItemInput
 from core.forms import GuidedForm
@@ -140,6 +140,14 @@ class ItemAssessForm(GuidedForm, forms.Form):
     )
     compulsory_paid = forms.DecimalField(
         label=_("Paid by the compulsory scheme or the CFE (EUR)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    practitioner_sector = forms.ChoiceField(
+        label=_("Doctor's sector (on the compulsory scheme's statement)"),
+        choices=[("", _("Not stated: the guarantee's main rate")), *STAFF_SECTORS],
+        required=False,
+        help_text=_(
+            "A secteur 2 doctor not adhering to OPTAM is paid at the guarantee's lower rate, where it has one."
+        ),
     )
     decision = forms.ChoiceField(label=_("Decision"), choices=ItemDecision.choices)
     refusal_reason = forms.ChoiceField(

@@ -21,6 +21,7 @@ from django_countries.fields import CountryField
 
 from claims.choices import (
     AWAITING_DOCUMENT,
+    STAFF_SECTORS,
     Channel,
     ClaimStatus,
     DocumentType,
@@ -175,6 +176,11 @@ class CareItem(PublicModel):
     # Issue 13: no default that pays more. Empty until staff (or the tariff table) give them.
     base_amount = _money(_("base of reimbursement (EUR)"), null=True, blank=True)
     compulsory_paid = _money(_("paid by the compulsory scheme or the CFE (EUR)"), null=True, blank=True)
+    # The doctor's secteur as the compulsory scheme's statement gives it, entered with the base: a responsible
+    # contract pays the fees of a secteur 2 doctor not adhering to OPTAM at its lower rate. Blank: not stated.
+    practitioner_sector = models.CharField(
+        _("practitioner's sector"), max_length=16, choices=STAFF_SECTORS, blank=True, default=""
+    )
     decision = models.CharField(
         _("decision"), max_length=16, choices=ItemDecision.choices, default=ItemDecision.PENDING
     )

@@ -18,6 +18,7 @@ from claims import conf, engine, selectors
 from claims.choices import ClaimAction, ClaimStatus, ItemDecision, RefusalReason, allowed
 from claims.models import CareItem, Claim
 from claims.services.notify import notify
+from contracts.choices import PractitionerSector
 from contracts.models import GuaranteeLine
 from ledger import claims_hooks  # issue 13: one ledger of benefits (ceilings, duplicates across channels)
 from ledger.tariffs import items_flat_fees
@@ -44,6 +45,7 @@ def _clean(row, fields: list[str]) -> None:
 ASSESSED = [
     "base_amount",
     "compulsory_paid",
+    "practitioner_sector",
     "decision",
     "refusal_reason",
     "staff_comment",
@@ -64,9 +66,11 @@ def _assess(
     decision: str,
     refusal_reason: str = "",
     comment: str = "",
+    practitioner_sector: str = "",
 ) -> dict:
     """Put the assessment on ``item`` and check it; returns what the audit event keeps of it."""
     item.base_amount, item.compulsory_paid = engine.cents(base_amount), engine.cents(compulsory_paid)
+    item.practitioner_sector = practitioner_sector or ""
     item.decision = decision
     item.refusal_reason = refusal_reason if decision == ItemDecision.REFUSED else ""
     item.staff_comment = comment.strip()
@@ -86,7 +90,7 @@ def _assess(
         "reason": item.refusal_reason,
         "base": item.base_amount,
         "compulsory_paid": item.compulsory_paid,
-    }
+    } | ({"sector": item.practitioner_sector} if item.practitioner_sector else {})
 
 
 def _frozen(item: CareItem) -> bool:
@@ -104,6 +108,7 @@ def _keep_frozen(item: CareItem, fields: dict) -> None:
         fields.get("decision") == item.decision
         and engine.cents(fields.get("base_amount", 0)) == item.base_amount
         and engine.cents(fields.get("compulsory_paid", 0)) == item.compulsory_paid
+        and (fields.get("practitioner_sector") or "") == item.practitioner_sector
     )
     if not same:
         message = _("Care %(position)s was decided already: its assessment can no longer change.")
@@ -158,7 +163,7 @@ def compute(claim: Claim, items: list[CareItem]) -> dict[int, engine.Reimburseme
             code = "refused" if item.decision == ItemDecision.REFUSED else "no_guarantee"
             results[item.pk] = engine.Reimbursement(engine.ZERO, (engine.Step(code, engine.ZERO),))
             continue
-        guarantee = engine.Guarantee.from_line(line)
+        guarantee = engine.Guarantee.from_line(line, non_optam=item.practitioner_sector == PractitionerSector.NON_OPTAM)
         start, end = engine.ceiling_period(item.care_date, years=guarantee.period_years, anchor_year=anchor)
         acts.append((item, guarantee, (item.category_id, start, end)))
     used = selectors.ceilings_used(

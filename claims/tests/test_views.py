@@ -64,7 +64,7 @@ def test_the_whole_flow(member_client, family, django_capture_on_commit_callback
     assert response.status_code == 302
     summary = member_client.get(reverse("claims:summary"))
     html = summary.content.decode()
-    assert "60.00 EUR" in html and "invoice.pdf" in html and "2 years" in html and "CLAIMS-2026-01" in html
+    assert "Total: €60.00" in html and "invoice.pdf" in html and "2 years" in html and "CLAIMS-2026-01" in html
     key = summary.context["form"].initial["idempotency_key"]
     with django_capture_on_commit_callbacks(execute=True):
         done = member_client.post(reverse("claims:submit"), {"accept_terms": "on", "idempotency_key": key})
