@@ -40,6 +40,8 @@ class RequestKind:
     start_url_name: str = ""  # a page of the owning app that starts this request instead of the generic form
     answer_form: type[forms.Form] | None = None  # staff's answer when validating; its ``comment`` goes to the history
     answer_initial: Callable[..., dict] | None = None  # answer_initial(request) -> the answer form's suggested values
+    # answer_check(request, cleaned answer): the answer against the request's own data (ValidationError by field)
+    answer_check: Callable[..., None] | None = None
 
 
 _REGISTRY: dict[str, RequestKind] = {}

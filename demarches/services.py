@@ -350,7 +350,7 @@ def request_validate(
         _check_move(locked, RequestStatus.VALIDATED)
         kind = locked.request_kind
         if kind is not None and kind.answer_form is not None:
-            locked.answer = _answer(kind, answer)
+            locked.answer = _answer(kind, answer, locked)
             locked.save(update_fields=["answer", "updated_at"])
         if kind is not None and kind.apply is not None:
             kind.apply(request=locked, actor=actor)
@@ -360,12 +360,16 @@ def request_validate(
     return request
 
 
-def _answer(kind: kinds.RequestKind, answer: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Staff's answer checked by the kind's answer form, as JSON (its comment aside: the history holds it)."""
+def _answer(kind: kinds.RequestKind, answer: Mapping[str, Any] | None, request: Request) -> dict[str, Any]:
+    """Staff's answer checked by the kind's answer form, then against the request (``answer_check``), as JSON (its
+    comment aside: the history holds it)."""
     form = kind.answer_form(data={**(answer or {}), "comment": ""})
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    return kind_forms.payload_from({name: value for name, value in form.cleaned_data.items() if name != "comment"})
+    cleaned = {name: value for name, value in form.cleaned_data.items() if name != "comment"}
+    if kind.answer_check is not None:
+        kind.answer_check(request, cleaned)
+    return kind_forms.payload_from(cleaned)
 
 
 def _digest(data: Mapping[str, Any]) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ProfileKind
 from contracts.models import CareCategory
+from core import money
 from core.forms import GuidedForm
 from demarches.fields import text_field
 from demarches.forms import message_field
@@ -116,6 +117,26 @@ def answer_initial(request) -> dict[str, Any]:
     return {"we_pay": found.split.insurer, "left_to_pay": found.split.left_to_pay}
 
 
+def answer_check(request, answer: dict[str, Any]) -> None:
+    """What we pay and what is left to the member share the quote's total with the compulsory scheme: neither may
+    exceed it, nor may the two together."""
+    try:
+        total = Decimal(str(request.payload.get("quote_total")))
+    except ArithmeticError:
+        return  # a quote without a readable total (none is accepted by its form): nothing to compare with
+    we_pay, left = answer["we_pay"], answer["left_to_pay"]
+    params = {"total": money.euros(total)}
+    if we_pay > total:
+        message = _("We cannot pay more than the quote's total (%(total)s).")
+        raise ValidationError({"we_pay": ValidationError(message, code="over_total", params=params)})
+    if we_pay + left > total:
+        message = _(
+            "What we pay and what is left to pay add up to more than the quote's total (%(total)s): the rest is the "
+            "compulsory scheme's share."
+        )
+        raise ValidationError({"left_to_pay": ValidationError(message, code="over_total", params=params)})
+
+
 QUOTE = RequestKind(
     code=QUOTE_KIND,
     label=_("Quote for an estimate"),
@@ -130,6 +151,7 @@ QUOTE = RequestKind(
     order=15,
     answer_form=QuoteAnswerForm,
     answer_initial=answer_initial,
+    answer_check=answer_check,
 )
 
 

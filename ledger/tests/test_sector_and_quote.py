@@ -344,7 +344,7 @@ def test_staff_answer_with_the_amounts_the_engine_suggests(fam, processor, djang
 
 
 def test_the_answer_reads_in_french(fam, processor):
-    sent = _quote(fam)
+    sent = _quote(fam, quote_total="1200.00")
     services.request_validate(actor=processor["user"], request=sent, answer={"we_pay": "1180", "left_to_pay": "20"})
     browser = page_client(fam["profile"])
     browser.cookies["om_language"] = "fr"
@@ -359,6 +359,29 @@ def test_the_service_refuses_a_validation_without_the_amounts(fam, processor):
     assert {"we_pay", "left_to_pay"} <= set(error.value.message_dict)
     sent.refresh_from_db()
     assert sent.status == RequestStatus.IN_PROGRESS and sent.answer == {}
+
+
+@pytest.mark.parametrize(
+    "we_pay, left, field, words",
+    [
+        ("460.00", "0.00", "we_pay", "more than the quote&#x27;s total (€450.00)"),
+        ("300.00", "200.00", "left_to_pay", "add up to more than the quote&#x27;s total (€450.00)"),
+    ],
+)
+def test_an_answer_over_the_quotes_total_is_refused_and_changes_nothing(fam, processor, field, we_pay, left, words):
+    sent = _quote(fam)  # 450 €
+    validate = reverse("demarches_backoffice:validate", args=[sent.public_id])
+    refused = processor["client"].post(validate, {"we_pay": we_pay, "left_to_pay": left, "comment": ""})
+    assert refused.status_code == 400 and words in refused.content.decode()
+    assert refused.context["validate_form"].errors[field]
+    with pytest.raises(ValidationError) as error:
+        services.request_validate(actor=processor["user"], request=sent, answer={"we_pay": we_pay, "left_to_pay": left})
+    assert set(error.value.message_dict) == {field}
+    sent.refresh_from_db()
+    assert sent.status == RequestStatus.IN_PROGRESS and sent.answer == {}
+    assert not AuditEvent.objects.filter(action="request.validated").exists()
+    done = processor["client"].post(validate, {"we_pay": "200.00", "left_to_pay": "250.00", "comment": ""})
+    assert done.status_code == 302  # the whole total between us and the member (glasses: no base) is accepted
 
 
 def test_only_the_member_and_staff_see_the_quote(fam, processor):
