@@ -14,6 +14,7 @@ from conftest import screenshot
 from content.models import TermsAcceptance
 from content.services import terms_accept, terms_publish
 from people.tests.factories import person
+from tests.journeys.accessibility import assert_accessible
 from tests.journeys.support import (
     NEW_PASSWORD,
     accept_terms,
@@ -92,6 +93,7 @@ def test_forgotten_password_sends_a_single_use_link_and_keeps_the_password_until
 
     page.goto(link)
     expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    assert_accessible(page, "password reset link")  # the pages a mailed link opens, which the crawl cannot reach
     page.get_by_label(re.compile(r"^New password:?$")).fill(NEW_PASSWORD)
     page.get_by_label(re.compile(r"^New password confirmation:?$")).fill(NEW_PASSWORD)
     screenshot(page, "journey-reset-03-new-password")
@@ -106,6 +108,7 @@ def test_forgotten_password_sends_a_single_use_link_and_keeps_the_password_until
     screenshot(page, "journey-reset-04-home")
     page.goto(link)  # single use
     expect(page.get_by_role("heading", name="Link no longer valid")).to_be_visible()
+    assert_accessible(page, "password reset link used")
 
 
 def test_a_new_terms_version_must_be_accepted_again(open_page):

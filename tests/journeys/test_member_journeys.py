@@ -24,6 +24,7 @@ from contracts.models import CareCategory, GuaranteeLine
 from contracts.tests import factories as cf
 from people.models import BankAccount, Person
 from people.tests.factories import dependant, person
+from tests.journeys.accessibility import assert_accessible
 from tests.journeys.support import log_in, log_out, pdf_text, staff_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -300,6 +301,7 @@ def test_claim_partly_validated_then_paid(open_page, tmp_path):
             item.get_by_label(re.compile(r"^Reason of refusal:?$")).select_option(label="Supporting documents missing")
             item.get_by_label(re.compile(r"^Comment:?$")).fill("The prescription is missing.")
     screenshot(staff_page, "journey-claim-05-assessment")
+    assert_accessible(staff_page, "claim assessment")  # with the doctor's sector of each item
     staff_page.get_by_role("button", name="Save the assessment and compute").click()
     expect(staff_page.get_by_text("The assessment is saved")).to_be_visible(timeout=15_000)
     screenshot(staff_page, "journey-claim-06-computed")
@@ -329,6 +331,7 @@ def test_claim_partly_validated_then_paid(open_page, tmp_path):
     staff_page.get_by_role("button", name="Make the transfer file for 1 transfer").click()
     expect(staff_page.get_by_text(re.compile(r"Batch \S+ made: 1 transfer\."))).to_be_visible(timeout=15_000)
     screenshot(staff_page, "journey-claim-09-batch")
+    assert_accessible(staff_page, "payment batch made")
 
     page.goto("/space/benefits/")
     row = page.get_by_role("row").filter(has_text=reference)
