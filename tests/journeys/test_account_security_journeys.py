@@ -21,6 +21,7 @@ from tests.journeys.support import (
     expect_home,
     log_in,
     log_out,
+    temporary_password,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,6 +85,7 @@ def test_forgotten_password_sends_a_single_use_link_and_keeps_the_password_until
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="Request received")).to_be_visible()
     screenshot(page, "journey-reset-02-sent")
+    assert_accessible(page, "password reset asked")
 
     mail = mailbox.one(mailbox.new(), "Choose a new password", account.email)
     link = re.search(r"https?://\S+/password/reset/\S+/", mail.text).group(0)
@@ -145,3 +147,25 @@ def test_staff_password_alone_reaches_only_the_invitation_notice(open_page):
     for url in ("/backoffice/", "/2fa/setup/"):  # no way round the invitation
         page.goto(url)
         expect(page).to_have_url(re.compile(r"/2fa/invitation/needed/$"))
+
+
+def test_someone_knows_my_password_closes_the_sessions_and_mails_a_temporary_one(open_page, mailbox):
+    """SPEC A8 from the member's security page: the answer page checked by axe-core (a POST's answer, which the crawl
+    does not reach), the other session closed, the temporary password in the mailbox opening the account."""
+    account = ready_member(first_name="Léa", last_name="Garnier")
+    other = open_page(1280)
+    log_in(other, account.username, f.PASSWORD)
+    expect_home(other, "Léa Garnier", first=True)
+    page = open_page(390)
+    log_in(page, account.username, f.PASSWORD)
+    page.goto("/space/security/")
+    mailbox.new()
+    page.get_by_role("button", name="Secure my account now").click()
+    expect(page.get_by_text("All your sessions have been closed")).to_be_visible()
+    assert_accessible(page, "account secured")
+    other.goto("/space/")
+    expect(other).to_have_url(re.compile(r"/login/\?next="))  # the other browser is logged out too
+    temporary = temporary_password(mailbox.one(mailbox.new(), "Your temporary password", account.email))
+    log_in(page, account.username, temporary)
+    expect(page).to_have_url(re.compile(r"/onboarding/password/$"))  # to be changed before anything else
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()

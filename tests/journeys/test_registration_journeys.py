@@ -25,6 +25,7 @@ from content.models import TermsAcceptance
 from content.services import terms_publish
 from people.tests.factories import company, person
 from registration.tests import helpers
+from tests.journeys.accessibility import assert_accessible
 from tests.journeys.support import (
     NEW_PASSWORD,
     accept_terms,
@@ -145,6 +146,7 @@ def test_registration_to_home_page(journey: Journey, open_page, mailbox):
     page.get_by_role("button", name="Send my registration").click()
     expect(page.get_by_role("heading", name="Registration received")).to_be_visible()
     shot("received")
+    assert_accessible(page, f"{journey.kind} registration received")  # a POST's answer: the crawl cannot reach it
 
     # Two separate emails: the username alone, the temporary password alone (SPEC A2).
     mails = mailbox.new()
@@ -217,6 +219,7 @@ def test_another_email_gets_a_letter_by_post_whose_code_opens_the_account(open_p
     expect(page.get_by_role("heading", name="Your account is open")).to_be_visible()
     username = page.locator("strong.username").inner_text()
     screenshot(page, "journey-letter-04-open")
+    assert_accessible(page, "account opened by letter")
     mailbox.one(mailbox.new(), "Your username for your online account", "elodie.new@example.org")
     log_in(page, username, NEW_PASSWORD)
     expect(page).to_have_url(re.compile(r"/onboarding/email/$"))
