@@ -179,8 +179,8 @@ class CareItem(PublicModel):
     # The doctor's secteur as the compulsory scheme's statement gives it, entered with the base: a responsible
     # contract pays the fees of a secteur 2 doctor not adhering to OPTAM at its lower rate. Blank: not stated.
     practitioner_sector = models.CharField(
-        _("practitioner's sector"), max_length=16, choices=STAFF_SECTORS, blank=True, default=""
-    )
+        _("practitioner's sector"), max_length=16, choices=STAFF_SECTORS, blank=True, default="", db_default=""
+    )  # db_default: rows inserted by SQL (seed_scale) or by code not knowing the column yet (a rolling deploy)
     decision = models.CharField(
         _("decision"), max_length=16, choices=ItemDecision.choices, default=ItemDecision.PENDING
     )
