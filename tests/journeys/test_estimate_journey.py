@@ -16,38 +16,12 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from conftest import screenshot
-from tests.journeys.test_demo_accounts import exact, fr, log_in, shipped_demo  # noqa: F401 - the module's fixture
+from tests.journeys.demo import MEMBER, demo_page, logged_in  # noqa: F401 - demo_page is a fixture
+from tests.journeys.test_demo_accounts import exact, fr, shipped_demo  # noqa: F401 - the module's fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-MEMBER = "Member – individual domestic contract with family"
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def page_at(chromium, shipped_demo):  # noqa: F811 - the fixture imported above
-    contexts = []
-
-    def make(width: int) -> Page:
-        context = chromium.new_context(
-            base_url=shipped_demo.url, locale="fr-FR", viewport={"width": width, "height": 900}, reduced_motion="reduce"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def logged_in(page: Page, shipped) -> None:
-    log_in(page, shipped.accounts[MEMBER])
-    if page.url.endswith(reverse("accounts:onboarding_terms")):  # the first login of the module accepts the terms
-        page.get_by_label(fr("I have read and I accept the terms of use")).check()
-        page.get_by_role("button", name=fr("Continue")).click()
-        page.wait_for_load_state()
 
 
 def open_estimate_from_the_home(page: Page, width: int) -> None:
@@ -93,8 +67,8 @@ def home_tells_what_is_happening(page: Page, width: int) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_demo_member_estimates_a_specialist_visit_and_glasses(page_at, shipped_demo, width):  # noqa: F811
-    page = page_at(width)
+def test_the_demo_member_estimates_a_specialist_visit_and_glasses(demo_page, shipped_demo, width):  # noqa: F811
+    page = demo_page(width)
     logged_in(page, shipped_demo)
     home_tells_what_is_happening(page, width)
     open_estimate_from_the_home(page, width)

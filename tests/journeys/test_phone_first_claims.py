@@ -23,44 +23,12 @@ from playwright.sync_api import Page, expect
 from claims.tests.conftest import blurred_jpeg, pdf_bytes, sharp_jpeg
 from conftest import screenshot
 from tests.journeys.accessibility import axe_violations
-from tests.journeys.test_demo_accounts import exact, fr, log_in, shipped_demo  # noqa: F401 - the module's fixture
+from tests.journeys.demo import MEMBER, demo_page, logged_in  # noqa: F401 - demo_page is a fixture
+from tests.journeys.test_demo_accounts import exact, fr, shipped_demo  # noqa: F401 - the module's fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-MEMBER = "Member – individual domestic contract with family"
 LAB_CLAIM = "CLM-DEMO-000003"
-
-
-@pytest.fixture
-def page_at(chromium, shipped_demo):  # noqa: F811 - the fixture imported above
-    contexts = []
-
-    def make(width: int) -> Page:
-        phone = width < 600
-        context = chromium.new_context(
-            base_url=shipped_demo.url,
-            locale="fr-FR",
-            viewport={"width": width, "height": 844 if phone else 900},
-            has_touch=phone,
-            is_mobile=phone,
-            reduced_motion="reduce",
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def logged_in(page: Page, shipped) -> None:
-    log_in(page, shipped.accounts[MEMBER])
-    if page.url.endswith(reverse("accounts:onboarding_terms")):  # the first login of the module accepts the terms
-        page.get_by_label(fr("I have read and I accept the terms of use")).check()
-        page.get_by_role("button", name=fr("Continue")).click()
-        page.wait_for_load_state()
 
 
 def no_violations(page: Page, width: int) -> None:
@@ -82,8 +50,8 @@ def photo(name: str, content: bytes) -> dict:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_a_care_with_photos_taken_on_the_phone(page_at, shipped_demo, width):  # noqa: F811
-    page = page_at(width)
+def test_a_care_with_photos_taken_on_the_phone(demo_page, shipped_demo, width):  # noqa: F811
+    page = demo_page(width, phone=width < 600)
     logged_in(page, shipped_demo)
     page.goto(reverse("claims:new"))
     page.locator("input[name=beneficiary]").first.check()
@@ -156,8 +124,8 @@ def test_a_care_with_photos_taken_on_the_phone(page_at, shipped_demo, width):  #
     no_violations(page, width)
 
 
-def test_the_missing_laboratory_invoice_added_on_the_phone(page_at, shipped_demo):  # noqa: F811
-    wide = page_at(1280)
+def test_the_missing_laboratory_invoice_added_on_the_phone(demo_page, shipped_demo):  # noqa: F811
+    wide = demo_page(1280)
     logged_in(wide, shipped_demo)
     wide.goto(reverse("claims:list"))
     wide.get_by_role("link", name=LAB_CLAIM).click()
@@ -167,7 +135,7 @@ def test_the_missing_laboratory_invoice_added_on_the_phone(page_at, shipped_demo
     screenshot(wide, "phone-claim-missing-document-1280")
     no_violations(wide, 1280)
 
-    page = page_at(390)
+    page = demo_page(390, phone=True)
     logged_in(page, shipped_demo)
     page.goto(claim_url)
     section = page.locator("section.claim-missing")

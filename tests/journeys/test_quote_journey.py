@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect
 from conftest import screenshot
 from core.testing.documents import pdf_bytes
 from tests.journeys.accessibility import WIDTHS, axe_violations
+from tests.journeys.demo import demo_page, logged_in  # noqa: F401 - demo_page is a fixture
 from tests.journeys.test_demo_accounts import (  # noqa: F401 - shipped_demo is the module's fixture
     exact,
     fr,
@@ -29,7 +30,7 @@ from tests.journeys.test_demo_accounts import (  # noqa: F401 - shipped_demo is 
     set_up_second_factor,
     shipped_demo,
 )
-from tests.journeys.test_estimate_journey import estimate, logged_in
+from tests.journeys.test_estimate_journey import estimate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -50,30 +51,12 @@ def looked_at(page: Page, name: str, *, axe: bool = True) -> None:
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
-@pytest.fixture
-def context_of(chromium, shipped_demo):  # noqa: F811 - the fixture imported above
-    contexts = []
-
-    def make() -> Page:
-        context = chromium.new_context(
-            base_url=shipped_demo.url, locale="fr-FR", viewport={"width": 1280, "height": 900}, reduced_motion="reduce"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def split_of(page: Page) -> list[str]:
     return page.locator("article.estimate-result dl.money-split dd").all_text_contents()
 
 
-def test_the_sector_changes_the_estimate_and_a_quote_is_answered(context_of, shipped_demo):  # noqa: F811
-    member = context_of()
+def test_the_sector_changes_the_estimate_and_a_quote_is_answered(demo_page, shipped_demo):  # noqa: F811
+    member = demo_page(1280)
     logged_in(member, shipped_demo)
     member.goto(reverse("benefits:estimate"))
 
@@ -119,7 +102,7 @@ def test_the_sector_changes_the_estimate_and_a_quote_is_answered(context_of, shi
     looked_at(member, "quote-sent")
 
     # The requests staff answer it from the queue, with the amounts the guarantee engine suggests.
-    staff = context_of()
+    staff = demo_page(1280)
     entry = shipped_demo.accounts[STAFF]
     password_alone_is_not_enough(staff, entry)
     set_up_second_factor(staff, entry, "quote-staff")
