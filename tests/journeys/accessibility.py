@@ -9,7 +9,7 @@ bound, ``limit``: reaching it fails the test (``TooManyPages``) instead of silen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.resources import files
 from urllib.parse import urlsplit
 
@@ -115,14 +115,25 @@ def find_pages(
     return pages
 
 
-def check_pages(page: Page, pages: dict[str, str], width: int) -> dict[str, list[str]]:
-    """``page label @width`` → axe's violations, each page at ``width``; at a phone's width no page scrolls sideways
-    and no table of the main content is wider than its room or leaves a stacked cell without its column's name."""
-    page.set_viewport_size({"width": width, "height": 900})
+def check_pages(
+    page: Page, pages: dict[str, str], widths: Iterable[int] = WIDTHS, then: Callable[[str, int], None] | None = None
+) -> dict[str, list[str]]:
+    """``page label @width`` → axe's violations: each page visited once, then checked at each width in turn, the
+    window resized where the page stands (as ``assert_accessible`` does; the CSS lays the page out again, nothing is
+    served twice); at a phone's width no page scrolls sideways and no table of the main content is wider than its
+    room or leaves a stacked cell without its column's name. ``then(name, width)`` runs after each check (a
+    screenshot)."""
+    widths = tuple(widths)
     found: dict[str, list[str]] = {}
     for name, url in sorted(pages.items()):
+        page.set_viewport_size({"width": widths[0], "height": 900})
         page.goto(url)
-        found[f"{name} @{width}"] = page_problems(page, width)
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 900})
+            found[f"{name} @{width}"] = page_problems(page, width)
+            if then is not None:
+                then(name, width)
+    page.set_viewport_size({"width": widths[0], "height": 900})
     return found
 
 
