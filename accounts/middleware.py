@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -37,6 +38,28 @@ def is_open_path(path: str) -> bool:
 class Middleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+
+
+RENEWED_AT = "renewed_at"  # the session key: when the idle timeout was last renewed (seconds since the epoch)
+
+
+class SessionRenewalMiddleware(Middleware):
+    """The idle timeout (``SESSION_COOKIE_AGE``, SECURITY.md: 30 minutes at most) runs from the last renewal of the
+    session, done at most once a ``SESSION_RENEW_SECONDS``: Django's ``SESSION_SAVE_EVERY_REQUEST`` would write the
+    session's row (a committed UPDATE, a WAL flush) and its cache entry at every page. A session idle for the
+    timeout minus at most that interval ends, never later. Anonymous visits without a session create none; a
+    session saved anyway (a login, a profile chosen) notes its renewal at no cost."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        renewed = session.get(RENEWED_AT)
+        if session.modified or not isinstance(renewed, int) or now - renewed >= settings.SESSION_RENEW_SECONDS:
+            session[RENEWED_AT] = now  # saved by SessionMiddleware's answer, with a new expiry
+        return response
 
 
 class SessionLifetimeMiddleware(Middleware):
