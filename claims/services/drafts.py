@@ -111,7 +111,7 @@ def _document_rows(draft: ClaimDraft, key: str, checked: list[uploads.CheckedFil
     documents_stored.send(sender=CareDocument, documents=documents)
 
 
-def _with_stored_files(files, write) -> None:
+def with_stored_files(files, write) -> None:
     """Check the files (all or none), store them, then run ``write(checked, names)`` in a transaction; if anything
     does not commit, the stored files are deleted: a refused or failed step leaves no orphan file."""
     checked = uploads.check_all(files)
@@ -125,7 +125,9 @@ def _with_stored_files(files, write) -> None:
         uploads.cleanup(checked)
 
 
-def _document_count_problem(count: int) -> None:
+def check_document_count(count: int) -> None:
+    """Refuses an item with no document or more than ``CLAIM_MAX_DOCUMENTS_PER_ITEM`` (the draft's and a submitted
+    item's missing document alike)."""
     limit = conf.get("CLAIM_MAX_DOCUMENTS_PER_ITEM")
     if count < 1:
         raise ValidationError({"documents": _("Attach at least one supporting document.")}, code="no_document")
@@ -159,7 +161,7 @@ def _check_new_item(profile, draft: ClaimDraft, item: ItemInput, files: int, ben
     problems, _conversion = item_problems(item, 0, beneficiary, categories, timezone.localdate())
     if problems:
         raise ClaimRefused(problems)
-    _document_count_problem(files)
+    check_document_count(files)
 
 
 def draft_add_item(*, actor, profile, draft: ClaimDraft, item: ItemInput, files, beneficiary=None) -> str:
@@ -193,7 +195,7 @@ def draft_add_item(*, actor, profile, draft: ClaimDraft, item: ItemInput, files,
         locked.save()
         _audit(actor, locked, "item_added", documents=len(files))
 
-    _with_stored_files(files, write)
+    with_stored_files(files, write)
     return key
 
 
@@ -209,8 +211,8 @@ def draft_add_documents(*, actor, draft: ClaimDraft, key: str, files) -> None:
         if not _item_exists(current, key):
             raise ValidationError(_("This care item is no longer in your claim."), code="item")
         if not files:
-            _document_count_problem(0)
-        _document_count_problem(current.documents.filter(draft_item=key).count() + len(files))
+            check_document_count(0)
+        check_document_count(current.documents.filter(draft_item=key).count() + len(files))
 
     check(draft)
 
@@ -221,7 +223,7 @@ def draft_add_documents(*, actor, draft: ClaimDraft, key: str, files) -> None:
         locked.save()  # updated_at: the draft was worked on
         _audit(actor, locked, "documents_added", documents=len(files))
 
-    _with_stored_files(files, write)
+    with_stored_files(files, write)
 
 
 def _delete_later(names: list[str]) -> None:

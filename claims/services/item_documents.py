@@ -17,8 +17,8 @@ from audit.services import record
 from claims.choices import ClaimAction, ClaimStatus, ItemDecision, allowed
 from claims.models import CareDocument, CareItem, Claim
 from claims.selectors import DOCUMENT_ADDED
-from claims.services.drafts import _document_count_problem, _with_stored_files
-from claims.services.submission import NewDocument, _document_row
+from claims.services.drafts import check_document_count, with_stored_files
+from claims.services.submission import NewDocument, document_row
 from claims.signals import documents_stored
 from core.validation import validate_row
 
@@ -30,8 +30,8 @@ def _check(item: CareItem, documents: int, files: int) -> None:
     if not item.awaits_document:
         raise ValidationError(_("This care item is not waiting for a document any more."), code="not_awaiting")
     if not files:
-        _document_count_problem(0)
-    _document_count_problem(documents + files)
+        check_document_count(0)
+    check_document_count(documents + files)
 
 
 def claim_item_documents_add(*, actor, item: CareItem, files) -> CareItem:
@@ -46,7 +46,7 @@ def claim_item_documents_add(*, actor, item: CareItem, files) -> CareItem:
         locked.claim = claim
         _check(locked, locked.documents.count(), len(files))
         rows = [
-            _document_row(locked, NewDocument(checked=file, stored_name=name))
+            document_row(locked, NewDocument(checked=file, stored_name=name))
             for file, name in zip(checked, names, strict=True)
         ]
         seen = set(
@@ -87,5 +87,5 @@ def claim_item_documents_add(*, actor, item: CareItem, files) -> CareItem:
         record(actor=actor, action=DOCUMENT_ADDED, target=claim, data=data, profile="member")
         done.append(locked)
 
-    _with_stored_files(files, write)
+    with_stored_files(files, write)
     return done[0]

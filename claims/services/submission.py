@@ -260,7 +260,7 @@ def _attach(care_items: list[CareItem], documents: list[list[NewDocument]]) -> N
                 document.item, document.draft, document.draft_item = care_item, None, ""
                 moved.append(document)
             else:
-                document = _document_row(care_item, doc)
+                document = document_row(care_item, doc)
                 new.append(document)
             document.is_duplicate = doc.is_duplicate
     if moved:
@@ -272,7 +272,8 @@ def _attach(care_items: list[CareItem], documents: list[list[NewDocument]]) -> N
         documents_stored.send(sender=CareDocument, documents=new)
 
 
-def _document_row(care_item: CareItem, doc: NewDocument) -> CareDocument:
+def document_row(care_item: CareItem, doc: NewDocument) -> CareDocument:
+    """The unsaved row of a checked and stored file of ``care_item`` (a submission's, or a missing document added)."""
     checked = doc.checked
     return CareDocument(
         item=care_item,
