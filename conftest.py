@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+from contextlib import contextmanager
+
 import pytest
 
 
@@ -69,16 +71,43 @@ def chromium():
         browser.close()
 
 
+@contextmanager
+def browser_contexts(chromium, base_url: str | None, locale: str):
+    """``make(width=1280, *, phone=False, **options)``: a page in a fresh browser context (its own cookies and
+    session) on ``base_url``, in ``locale`` (the Accept-Language the portal answers in), 900 px high; ``phone``: a
+    touch screen 844 px high, as the camera input and the phone's media queries need; ``options``: more of
+    Playwright's context options (a ``storage_state``). Every context made is closed at the end."""
+    contexts = []
+
+    def make(width: int = 1280, *, phone: bool = False, **options):
+        context = chromium.new_context(
+            base_url=base_url,
+            locale=locale,
+            viewport={"width": width, "height": 844 if phone else 900},
+            has_touch=phone,
+            is_mobile=phone,
+            reduced_motion="reduce",  # no CSS transition caught half-way in a screenshot
+            **options,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
 @pytest.fixture
 def browser_page(chromium, live_server, settings, tmp_path):
-    """A fresh browser context on the live server; mail goes to files the test can read."""
+    """A fresh French browser context on the live server; mail goes to files the test can read."""
     settings.EMAIL_BACKEND = "core.mailbackend.EmlFileBackend"
     settings.PORTAL_URL = live_server.url
-    context = chromium.new_context(base_url=live_server.url, locale="fr-FR")  # Accept-Language: fr-FR
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+    with browser_contexts(chromium, live_server.url, "fr-FR") as make:
+        yield make()
 
 
 def screenshot(page, name: str) -> None:

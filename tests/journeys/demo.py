@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from conftest import browser_contexts
 from tests.journeys.test_demo_accounts import fr, log_in, shipped_demo  # noqa: F401 - the fixture used below
 
 MEMBER = "Member – individual domestic contract with family"
@@ -16,25 +17,8 @@ MEMBER = "Member – individual domestic contract with family"
 def demo_page(chromium, shipped_demo):  # noqa: F811 - the fixture imported above
     """``demo_page(width, phone=False)``: a fresh French browser context on the demo's server; ``phone``: a touch
     screen 844 px high, as the camera input and the phone's media queries need."""
-    contexts = []
-
-    def make(width: int = 1280, *, phone: bool = False) -> Page:
-        context = chromium.new_context(
-            base_url=shipped_demo.url,
-            locale="fr-FR",
-            viewport={"width": width, "height": 844 if phone else 900},
-            has_touch=phone,
-            is_mobile=phone,
-            reduced_motion="reduce",  # no CSS transition caught half-way in a screenshot
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+    with browser_contexts(chromium, shipped_demo.url, "fr-FR") as make:
+        yield make
 
 
 def logged_in(page: Page, shipped) -> None:

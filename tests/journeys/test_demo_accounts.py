@@ -41,7 +41,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.choices import ProfileKind, StaffRole
 from backoffice.queues import all_queues
-from conftest import screenshot
+from conftest import browser_contexts, screenshot
 from demo.accounts import ACCOUNTS_FILE_NAME, demo_logins
 from tests.journeys.accessibility import assert_accessible
 
@@ -117,11 +117,8 @@ def reading_transactions():
 @pytest.fixture
 def demo_page(chromium, shipped_demo):
     """A browser context of its own (cookies, session) on the demo's server, in French."""
-    context = chromium.new_context(base_url=shipped_demo.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+    with browser_contexts(chromium, shipped_demo.url, "fr-FR") as make:
+        yield make()
 
 
 # --- First login -----------------------------------------------------------------------------------------------

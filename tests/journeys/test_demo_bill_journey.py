@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import screenshot
+from conftest import browser_contexts, screenshot
 from reading import corpus
 from reading.models import Reading, ReadingStatus
 from reading.tests.test_parser import FEUILLE
@@ -45,13 +45,8 @@ def _read_supporting_documents(settings):
 
 @contextmanager
 def browser(chromium, shipped_demo):
-    context = chromium.new_context(base_url=shipped_demo.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    try:
-        yield page
-    finally:
-        context.close()
+    with browser_contexts(chromium, shipped_demo.url, "fr-FR") as make:
+        yield make()
 
 
 def photographed_bill(folder, care_date) -> str:

@@ -23,7 +23,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import Profile
-from conftest import screenshot
+from conftest import browser_contexts, screenshot
 from core.menu import entries_for
 from tests.journeys.accessibility import WIDTHS, axe_violations, check_pages, failures, find_pages
 from tests.journeys.test_demo_accounts import accept_terms, exact, fr, log_in, shipped_demo  # noqa: F401
@@ -84,14 +84,12 @@ def claim_form_with_errors(page: Page) -> None:
 def member_page(chromium, request):
     """One browser context logged in once as the demo member (French, as the demo's people speak)."""
     demo = request.getfixturevalue("shipped_demo")  # test_demo_accounts' fixture, imported above
-    context = chromium.new_context(base_url=demo.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    log_in(page, demo.accounts[MEMBER])
-    accept_terms(page)
-    page.member_username = demo.accounts[MEMBER]["username"]
-    yield page
-    context.close()
+    with browser_contexts(chromium, demo.url, "fr-FR") as make:
+        page = make()
+        log_in(page, demo.accounts[MEMBER])
+        accept_terms(page)
+        page.member_username = demo.accounts[MEMBER]["username"]
+        yield page
 
 
 def test_the_claim_form_guides_after_a_failed_submission(member_page):
@@ -142,21 +140,13 @@ def test_the_statement_is_reached_from_the_footer_of_a_member_page(member_page):
 
 def test_on_a_phone_the_claim_form_offers_the_camera(member_page, chromium):
     """The same login on a touch screen of 390 px: the camera input is shown beside the file chooser."""
-    phone = chromium.new_context(
-        base_url=member_page.url.split("/space/")[0],
-        storage_state=member_page.context.storage_state(),
-        locale="fr-FR",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = phone.new_page()
-    claim_form_with_errors(page)
-    camera = page.get_by_label(fr("Or take a photo with the camera"))
-    expect(camera).to_be_visible()
-    expect(camera).to_have_attribute("capture", "environment")
-    expect(page.get_by_label(exact("Supporting documents"))).to_have_attribute("accept", "image/*,application/pdf")
-    camera.scroll_into_view_if_needed()
-    # The viewport only: a full-page capture re-lays the page out without the touch screen's media queries.
-    page.screenshot(path=str(SHOTS / "member-claim-camera-390.png"))
-    phone.close()
+    with browser_contexts(chromium, member_page.url.split("/space/")[0], "fr-FR") as make:
+        page = make(390, phone=True, storage_state=member_page.context.storage_state())
+        claim_form_with_errors(page)
+        camera = page.get_by_label(fr("Or take a photo with the camera"))
+        expect(camera).to_be_visible()
+        expect(camera).to_have_attribute("capture", "environment")
+        expect(page.get_by_label(exact("Supporting documents"))).to_have_attribute("accept", "image/*,application/pdf")
+        camera.scroll_into_view_if_needed()
+        # The viewport only: a full-page capture re-lays the page out without the touch screen's media queries.
+        page.screenshot(path=str(SHOTS / "member-claim-camera-390.png"))

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import pytest
 from django.urls import reverse
 
-from conftest import screenshot
+from conftest import browser_contexts, screenshot
 from tests.journeys.accessibility import check_pages, failures, find_pages, route
 from tests.journeys.test_demo_accounts import accept_terms, log_in, set_up_second_factor, shipped_demo  # noqa: F401
 
@@ -104,12 +104,10 @@ def demo(request):
 @pytest.fixture
 def browser_page(chromium, demo):
     """A browser context of its own on the demo's server, in French."""
-    context = chromium.new_context(base_url=demo.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.demo_accounts = demo.accounts
-    yield page
-    context.close()
+    with browser_contexts(chromium, demo.url, "fr-FR") as make:
+        page = make()
+        page.demo_accounts = demo.accounts
+        yield page
 
 
 def check(page, pages: dict[str, str], shot: str) -> None:

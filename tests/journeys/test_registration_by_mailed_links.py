@@ -20,7 +20,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import screenshot
+from conftest import browser_contexts, screenshot
 from content.selectors import terms_current
 from core.tests.processes import free_port
 from openmutuelle.config import portal_url
@@ -65,14 +65,12 @@ def test_an_unregistered_demo_member_registers_by_the_mailed_links(chromium, ser
     address, name = member["email"], f"{member['first_name']} {member['last_name']}"
     terms = terms_current()
     assert terms is not None, "seed_demo publishes the terms of use"
-    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})  # no base URL
-    page: Page = context.new_page()
-    page.set_default_timeout(15000)
 
     def shot(label: str) -> None:
         screenshot(page, f"mailed-links-{label}")
 
-    try:
+    with browser_contexts(chromium, None, "en-GB") as make:  # no base URL: the mailed links are followed as they are
+        page: Page = make()
         page.goto(f"{served}/register/")
         page.get_by_role("button", name="Register as a member").click()
         page.get_by_label("Membership number").fill(member["membership_number"])
@@ -111,5 +109,3 @@ def test_an_unregistered_demo_member_registers_by_the_mailed_links(chromium, ser
         expect_home(page, name, first=True)
         assert urlsplit(page.url).netloc == urlsplit(served).netloc
         shot("05-home")
-    finally:
-        context.close()
