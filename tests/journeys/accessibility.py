@@ -148,14 +148,17 @@ def page_problems(page: Page, width: int) -> list[str]:
     return problems
 
 
-def assert_accessible(page: Page, label: str) -> None:
+def assert_accessible(page: Page, label: str, then: Callable[[int], None] | None = None) -> None:
     """A page a journey reaches once (a mailed link, a set-up step, a form's answer), checked where it stands at
-    both widths, then the window put back: no violation may be left."""
+    both widths, then the window put back: no violation may be left. ``then(width)`` runs after each width's check
+    (a screenshot)."""
     size = page.viewport_size
     found = {}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         found[f"{label} @{width}"] = page_problems(page, width)
+        if then is not None:
+            then(width)
     page.set_viewport_size(size)
     failing = failures(found)
     assert not failing, "\n".join(failing)

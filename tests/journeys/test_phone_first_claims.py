@@ -18,22 +18,17 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from claims.tests.conftest import blurred_jpeg, pdf_bytes, sharp_jpeg
 from conftest import screenshot
-from tests.journeys.accessibility import axe_violations
+from tests.journeys.accessibility import page_problems
 from tests.journeys.demo import MEMBER, demo_page, logged_in  # noqa: F401 - demo_page is a fixture
 from tests.journeys.test_demo_accounts import exact, fr, shipped_demo  # noqa: F401 - the module's fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 LAB_CLAIM = "CLM-DEMO-000003"
-
-
-def no_violations(page: Page, width: int) -> None:
-    assert axe_violations(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def form_shot(locator, name: str) -> None:
@@ -80,7 +75,7 @@ def test_a_care_with_photos_taken_on_the_phone(demo_page, shipped_demo, width): 
     expect(thumbnails.nth(2).locator(".upload-icon")).to_have_text("PDF")
     screenshot(page, f"phone-claim-thumbnails-{width}")
     form_shot(form, f"phone-claim-thumbnails-form-{width}")
-    no_violations(page, width)
+    assert page_problems(page, width) == []
 
     thumbnails.nth(2).get_by_role("button", name=f"{fr('Remove')} ordonnance.pdf").click()
     thumbnails.nth(0).get_by_role("button", name=f"{fr('Remove')} photo-1.jpg").click()
@@ -113,7 +108,7 @@ def test_a_care_with_photos_taken_on_the_phone(demo_page, shipped_demo, width): 
     )
     expect(page.get_by_text(fr("The care item is added to your claim."))).to_be_visible()
     screenshot(page, f"phone-claim-checked-{width}")
-    no_violations(page, width)
+    assert page_problems(page, width) == []
 
     # The draft's summary, before sending (the page the crawl cannot reach: it needs a care added).
     page.get_by_role("button", name=fr("Next: summary")).click()  # a link styled as the step's one button
@@ -121,7 +116,7 @@ def test_a_care_with_photos_taken_on_the_phone(demo_page, shipped_demo, width): 
     expect(page).to_have_url(re.compile(re.escape(reverse("claims:summary")) + "$"))
     expect(page.locator("main")).to_contain_text("Dr Durand")
     screenshot(page, f"phone-claim-summary-{width}")
-    no_violations(page, width)
+    assert page_problems(page, width) == []
 
 
 def test_the_missing_laboratory_invoice_added_on_the_phone(demo_page, shipped_demo):  # noqa: F811
@@ -133,14 +128,14 @@ def test_the_missing_laboratory_invoice_added_on_the_phone(demo_page, shipped_de
     claim_url = wide.url
     expect(wide.get_by_role("heading", name=fr("Add the missing document"))).to_be_visible()
     screenshot(wide, "phone-claim-missing-document-1280")
-    no_violations(wide, 1280)
+    assert page_problems(wide, 1280) == []
 
     page = demo_page(390, phone=True)
     logged_in(page, shipped_demo)
     page.goto(claim_url)
     section = page.locator("section.claim-missing")
     expect(section).to_have_count(1)
-    no_violations(page, 390)
+    assert page_problems(page, 390) == []
     section.locator("#id_item2_documents_camera").set_input_files(photo("facture-labo.jpg", sharp_jpeg()))
     expect(section.locator(".upload-previews li")).to_have_count(1)
     screenshot(page, "phone-claim-missing-document-390")
@@ -155,8 +150,8 @@ def test_the_missing_laboratory_invoice_added_on_the_phone(demo_page, shipped_de
     expect(timeline.locator("li", has_text=fr("Payment"))).to_contain_text("Au plus tard le")
     expect(page.locator("article.claim-item", has_text="facture-labo.jpg")).to_contain_text(fr("To be examined"))
     screenshot(page, "phone-claim-timeline-390")
-    no_violations(page, 390)
+    assert page_problems(page, 390) == []
     wide.reload()
     expect(wide.locator("ol.claim-timeline li", has_text=fr("Decision"))).to_contain_text("Au plus tard le")
     screenshot(wide, "phone-claim-timeline-1280")
-    no_violations(wide, 1280)
+    assert page_problems(wide, 1280) == []

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import screenshot
 from core.testing.documents import pdf_bytes
-from tests.journeys.accessibility import WIDTHS, axe_violations
+from tests.journeys.accessibility import assert_accessible
 from tests.journeys.demo import demo_page, logged_in  # noqa: F401 - demo_page is a fixture
 from tests.journeys.test_demo_accounts import (  # noqa: F401 - shipped_demo is the module's fixture
     exact,
@@ -40,15 +40,9 @@ OPTAM = "Secteur 2, adhering to OPTAM or OPTAM-CO"
 NON_OPTAM = "Secteur 2, not adhering to OPTAM"
 
 
-def looked_at(page: Page, name: str, *, axe: bool = True) -> None:
-    """The page at each width: no sideways scroll, a screenshot, and no axe-core violation."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
-        screenshot(page, f"{name}-{width}")
-        if axe:
-            assert axe_violations(page) == [], (name, width)
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+def looked_at(page: Page, name: str) -> None:
+    """The page at each width: no axe-core violation, no sideways scroll, and a screenshot."""
+    assert_accessible(page, name, then=lambda width: screenshot(page, f"{name}-{width}"))
 
 
 def split_of(page: Page) -> list[str]:
