@@ -66,6 +66,8 @@ class BenefitLine(PublicModel):
             models.Index(fields=["beneficiary", "category", "care_date"], name="benefit_ceiling_idx"),
             models.Index(fields=["beneficiary", "care_date", "expense"], name="benefit_duplicate_idx"),
             models.Index(fields=["payment_state", "channel"], name="benefit_payment_idx"),
+            # The member's home: each person's last lines, newest written first (ledger.selectors.member_recent).
+            models.Index(fields=["beneficiary", "created_at", "id"], name="benefit_recent_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source_type", "source_id"], name="benefit_line_one_per_source"),

@@ -90,6 +90,53 @@ def member_feed(*, person_id: int) -> QuerySet[BenefitLine]:
     return _feed(Q(beneficiary_id=person_id) | Q(beneficiary_id__in=dependants.values("person_id")))
 
 
+# Each person of the family (the member, and the dependants of their affiliations on contracts that are not
+# confidential, as in member_feed) with their own last lines through benefit_recent_idx, then merged: the cost is
+# that of ``limit`` lines a person, whatever the family's history.
+_RECENT_SQL = """
+SELECT {columns}
+FROM (
+    SELECT %(person)s::bigint AS person_id
+    UNION
+    SELECT dependant.person_id FROM contracts_affiliation dependant
+    JOIN contracts_affiliation principal ON principal.id = dependant.principal_id
+    JOIN contracts_contract covering ON covering.id = dependant.contract_id
+    WHERE principal.person_id = %(person)s AND NOT covering.is_confidential
+) AS family
+CROSS JOIN LATERAL (
+    SELECT own.* FROM ledger_benefitline own
+    JOIN contracts_contract under ON under.id = own.contract_id
+    WHERE own.beneficiary_id = family.person_id AND NOT under.is_confidential
+    ORDER BY own.created_at DESC, own.id DESC
+    LIMIT %(limit)s
+) AS line
+JOIN people_person beneficiary ON beneficiary.id = line.beneficiary_id
+ORDER BY line.created_at DESC, line.id DESC
+LIMIT %(limit)s
+"""
+_RECENT_COLUMNS = {"pk": "line.id", "beneficiary__first_name": "beneficiary.first_name"}
+_RECENT_COLUMNS |= {"beneficiary__last_name": "beneficiary.last_name"}
+
+
+def member_recent(*, person_id: int, fields: Iterable[str], limit: int) -> list[dict]:
+    """The last ``limit`` lines of ``member_feed`` by the time they were written (newest first), as dicts of
+    ``fields`` (the line's own columns, ``pk`` and the beneficiary's names). One query; on PostgreSQL its cost does
+    not grow with the family's history (each person's last lines by index, then merged); elsewhere ``member_feed``
+    sorted."""
+    from django.db import connection
+
+    fields = tuple(fields)
+    if connection.vendor != "postgresql":
+        return list(member_feed(person_id=person_id).order_by("-created_at", "-pk").values(*fields)[:limit])
+    columns = ", ".join(
+        _RECENT_COLUMNS.get(name) or f"line.{connection.ops.quote_name(BenefitLine._meta.get_field(name).column)}"
+        for name in fields
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_RECENT_SQL.format(columns=columns), {"person": person_id, "limit": limit})
+        return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
+
+
 def used_by_period(*, beneficiary_id, contract_id, periods: dict[int, tuple[date, date]]) -> dict[int, Decimal]:
     """What each category's current ceiling period consumed (one query): ``periods`` maps category id → period."""
     if not periods:

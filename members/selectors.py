@@ -335,8 +335,7 @@ def recent_reimbursements(*, actor: Profile, limit: int = HOME_REIMBURSEMENTS) -
     if actor is None or actor.kind != ProfileKind.MEMBER or not actor.person_id:
         return []
     # A claim holds at most ten items, written together: ``limit`` claims fit in ten lines each.
-    feed = ledger_selectors.member_feed(person_id=actor.person_id).order_by("-created_at", "-pk")
-    lines = list(feed.values(*_HOME_LINE_FIELDS)[: limit * 10])
+    lines = ledger_selectors.member_recent(person_id=actor.person_id, fields=_HOME_LINE_FIELDS, limit=limit * 10)
     online = [line["source_id"] for line in lines if line["source_type"] == LedgerSource.CARE_ITEM]
     items = CareItem.objects.filter(pk__in=online).values(*_HOME_LINE_CLAIM_FIELDS) if online else []
     claims = {str(item["pk"]): item for item in items}
