@@ -422,18 +422,24 @@ def _claims_and_originals(actor: Profile, since: datetime) -> tuple[list[ClaimIn
     return in_progress, awaited
 
 
+HOME_ITEMS = 40  # the last decided items the home reads for its refusals and ceilings
+
+
 def _refusals_and_ceilings(actor: Profile, since: datetime) -> tuple[list[Awaited], list[Ceiling]]:
     """Items refused for a missing or illegible document lately, and the period ceilings running out (one query over
-    the last decided items, so its cost does not grow with the member's history)."""
+    the last decided items of the last decided claims, so its cost does not grow with the member's history)."""
 
+    # The last decided claims only (at most one per item wanted): the items of a member's whole history would be
+    # joined and sorted otherwise (2,299 items of 238 claims, 5 ms, for the load benchmark's busiest member).
+    last_decided = claim_list(actor=actor).filter(status__in=DECIDED).order_by("-decided_at", "-pk")[:HOME_ITEMS]
     items = (
         CareItem.objects.filter(
-            claim__in=claim_list(actor=actor).filter(status__in=DECIDED).values("pk"),
+            claim__in=last_decided.values("pk"),
             decision__in=(ItemDecision.ACCEPTED, ItemDecision.REFUSED),
         )
         .select_related("claim__beneficiary", "category")
         .only(*_HOME_ITEM_FIELDS)
-        .order_by("-claim__decided_at", "-care_date", "-pk")[:40]
+        .order_by("-claim__decided_at", "-care_date", "-pk")[:HOME_ITEMS]
     )
     awaited, ceilings, seen = [], [], set()
     new_claim = reverse("claims:new")
