@@ -55,11 +55,15 @@ class SessionRenewalMiddleware(Middleware):
         session = getattr(request, "session", None)
         if session is None or session.is_empty():
             return response
-        now = int(time.time())
         renewed = session.get(RENEWED_AT)
-        if session.modified or not isinstance(renewed, int) or now - renewed >= settings.SESSION_RENEW_SECONDS:
-            session[RENEWED_AT] = now  # saved by SessionMiddleware's answer, with a new expiry
+        if session.modified or not isinstance(renewed, int) or time.time() - renewed >= settings.SESSION_RENEW_SECONDS:
+            session_renewed(session)  # saved by SessionMiddleware's answer, with a new expiry
         return response
+
+
+def session_renewed(session) -> None:
+    """Note that the session is saved now (a renewal, a login): the next renewal is due in SESSION_RENEW_SECONDS."""
+    session[RENEWED_AT] = int(time.time())
 
 
 class SessionLifetimeMiddleware(Middleware):

@@ -23,7 +23,10 @@ def remember_previous_login(sender, request, user, **kwargs) -> None:
 
     login_recorded(user=user, at=timezone.now())
     if request is not None and hasattr(request, "session"):
+        from accounts.middleware import session_renewed
+
         request.session["auth_at"] = timezone.now().timestamp()
+        session_renewed(request.session)  # the login's own save starts the idle timeout: no renewal at the next page
 
 
 @receiver(user_login_failed, dispatch_uid="openmutuelle_address_failures")

@@ -50,7 +50,7 @@ def expiry(client: Client):
 
 def test_pages_within_the_renewal_interval_write_no_session(client_of_member, settings):
     with freeze_time(timezone.now()) as clock:
-        assert logged_in(client_of_member)  # the first page after the login renews (the login's own save)
+        assert logged_in(client_of_member)  # the first page notes things of its own in the session (the profile)
         clock.tick(5)
         assert session_writes(client_of_member) == []
         clock.tick(settings.SESSION_RENEW_SECONDS)
