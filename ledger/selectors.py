@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import reduce
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from ledger.models import BenefitLine, FlowRejection
@@ -81,41 +82,41 @@ def _feed(whose: Q) -> QuerySet[BenefitLine]:
     )
 
 
+def _dependants(person_id: int):
+    """The person's dependants whose reimbursements they see: the affiliations under theirs, on contracts that are
+    not confidential (``member_feed``, ``member_recent`` and ``feed_people`` alike)."""
+    from contracts.models import Affiliation
+
+    return Affiliation.objects.filter(principal__person_id=person_id, contract__is_confidential=False)
+
+
 def member_feed(*, person_id: int) -> QuerySet[BenefitLine]:
     """``feed`` of ``feed_people(person)`` as one query: the member's lines and their dependants' (the home reads
     it, where a query more per section counts)."""
-    from contracts.models import Affiliation
-
-    dependants = Affiliation.objects.filter(principal__person_id=person_id, contract__is_confidential=False)
-    return _feed(Q(beneficiary_id=person_id) | Q(beneficiary_id__in=dependants.values("person_id")))
+    return _feed(Q(beneficiary_id=person_id) | Q(beneficiary_id__in=_dependants(person_id).values("person_id")))
 
 
-# Each person of the family (the member, and the dependants of their affiliations on contracts that are not
-# confidential, as in member_feed) with their own last lines through benefit_recent_idx, then merged: the cost is
-# that of ``limit`` lines a person, whatever the family's history.
+# The member and their dependants (``_dependants``' SQL), each with their own last lines through benefit_recent_idx
+# (not confidential: as ``_feed``), then merged: the cost is that of ``limit`` lines a person, whatever the history.
 _RECENT_SQL = """
 SELECT {columns}
-FROM (
-    SELECT %(person)s::bigint AS person_id
-    UNION
-    SELECT dependant.person_id FROM contracts_affiliation dependant
-    JOIN contracts_affiliation principal ON principal.id = dependant.principal_id
-    JOIN contracts_contract covering ON covering.id = dependant.contract_id
-    WHERE principal.person_id = %(person)s AND NOT covering.is_confidential
-) AS family
+FROM (SELECT %s::bigint AS person_id UNION {dependants}) AS family
 CROSS JOIN LATERAL (
     SELECT own.* FROM ledger_benefitline own
     JOIN contracts_contract under ON under.id = own.contract_id
     WHERE own.beneficiary_id = family.person_id AND NOT under.is_confidential
     ORDER BY own.created_at DESC, own.id DESC
-    LIMIT %(limit)s
+    LIMIT %s
 ) AS line
 JOIN people_person beneficiary ON beneficiary.id = line.beneficiary_id
 ORDER BY line.created_at DESC, line.id DESC
-LIMIT %(limit)s
+LIMIT %s
 """
-_RECENT_COLUMNS = {"pk": "line.id", "beneficiary__first_name": "beneficiary.first_name"}
-_RECENT_COLUMNS |= {"beneficiary__last_name": "beneficiary.last_name"}
+_RECENT_COLUMNS = {
+    "pk": "line.id",
+    "beneficiary__first_name": "beneficiary.first_name",
+    "beneficiary__last_name": "beneficiary.last_name",
+}
 
 
 def member_recent(*, person_id: int, fields: Iterable[str], limit: int) -> list[dict]:
@@ -123,8 +124,6 @@ def member_recent(*, person_id: int, fields: Iterable[str], limit: int) -> list[
     ``fields`` (the line's own columns, ``pk`` and the beneficiary's names). One query; on PostgreSQL its cost does
     not grow with the family's history (each person's last lines by index, then merged); elsewhere ``member_feed``
     sorted."""
-    from django.db import connection
-
     fields = tuple(fields)
     if connection.vendor != "postgresql":
         return list(member_feed(person_id=person_id).order_by("-created_at", "-pk").values(*fields)[:limit])
@@ -132,8 +131,9 @@ def member_recent(*, person_id: int, fields: Iterable[str], limit: int) -> list[
         _RECENT_COLUMNS.get(name) or f"line.{connection.ops.quote_name(BenefitLine._meta.get_field(name).column)}"
         for name in fields
     )
+    dependants, params = _dependants(person_id).values("person_id").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_RECENT_SQL.format(columns=columns), {"person": person_id, "limit": limit})
+        cursor.execute(_RECENT_SQL.format(columns=columns, dependants=dependants), [person_id, *params, limit, limit])
         return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
 
 
@@ -155,11 +155,9 @@ def used_by_period(*, beneficiary_id, contract_id, periods: dict[int, tuple[date
 
 def feed_people(person) -> list:
     """The member and the dependants covered under their subscriber affiliations: whose reimbursements they see."""
-    from contracts.models import Affiliation
     from people.models import Person
 
-    dependants = Affiliation.objects.filter(principal__person=person, contract__is_confidential=False)
-    ids = {person.pk, *dependants.values_list("person_id", flat=True)}
+    ids = {person.pk, *_dependants(person.pk).values_list("person_id", flat=True)}
     return sorted(Person.objects.filter(pk__in=ids), key=lambda p: (p.pk != person.pk, p.first_name))
 
 
