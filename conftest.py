@@ -110,13 +110,14 @@ def browser_page(chromium, live_server, settings, tmp_path):
         yield make()
 
 
-def screenshot(page, name: str) -> None:
-    """Keep a screenshot under var/screenshots/ for a person to look at."""
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """Keep a screenshot under var/screenshots/ for a person to look at; ``full_page=False``: the window only (a
+    full-page capture lays the page out again, without a phone's touch-screen media queries)."""
     from pathlib import Path
 
     folder = Path(__file__).resolve().parent / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 # --- The PostgreSQL suite as the portal's least-privileged role (issue 12) ------------------------------------

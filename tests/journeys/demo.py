@@ -1,24 +1,15 @@
 """Browser pages on the shipped demo (``seed_demo``'s server and accounts, ``test_demo_accounts.shipped_demo``), in
-French as the demo's people speak: one fixture and one login for the journeys of the demo member."""
+French as the demo's people speak: its page fixture (``test_demo_accounts.demo_page``) and one login for the
+journeys of the demo member."""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from conftest import browser_contexts
-from tests.journeys.test_demo_accounts import fr, log_in, shipped_demo  # noqa: F401 - the fixture used below
+from tests.journeys.test_demo_accounts import demo_page, fr, log_in, shipped_demo  # noqa: F401 - fixtures, for importers
 
 MEMBER = "Member – individual domestic contract with family"
-
-
-@pytest.fixture
-def demo_page(chromium, shipped_demo):  # noqa: F811 - the fixture imported above
-    """``demo_page(width, phone=False)``: a fresh French browser context on the demo's server; ``phone``: a touch
-    screen 844 px high, as the camera input and the phone's media queries need."""
-    with browser_contexts(chromium, shipped_demo.url, "fr-FR") as make:
-        yield make
 
 
 def logged_in(page: Page, shipped) -> None:

@@ -116,9 +116,11 @@ def reading_transactions():
 
 @pytest.fixture
 def demo_page(chromium, shipped_demo):
-    """A browser context of its own (cookies, session) on the demo's server, in French."""
+    """``demo_page(width=1280, phone=False)``: a page in a browser context of its own (cookies, session) on the
+    demo's server, in French; ``phone``: a touch screen 844 px high, as the camera input and the phone's media
+    queries need."""
     with browser_contexts(chromium, shipped_demo.url, "fr-FR") as make:
-        yield make()
+        yield make
 
 
 # --- First login -----------------------------------------------------------------------------------------------
@@ -308,7 +310,7 @@ def test_every_login_in_the_accounts_file_has_a_journey(shipped_demo):
 def test_the_demo_login_reaches_its_space_and_first_task(demo_page, shipped_demo, label):
     entry = shipped_demo.accounts.get(label)
     assert entry, f"{label!r} is not in {ACCOUNTS_FILE_NAME}"
-    journey(demo_page, entry, shot="demo-" + re.sub(r"\W+", "-", label.lower()).strip("-"))
+    journey(demo_page(), entry, shot="demo-" + re.sub(r"\W+", "-", label.lower()).strip("-"))
 
 
 def test_the_staff_expectations_cover_every_role_and_queue():

@@ -23,6 +23,7 @@ from reading import corpus
 from reading.models import Reading, ReadingStatus
 from reading.tests.test_parser import FEUILLE
 from tests.journeys import test_demo_accounts as demo
+from tests.journeys.demo import MEMBER
 from tests.journeys.test_demo_accounts import (
     accept_terms,
     exact,
@@ -33,7 +34,6 @@ from tests.journeys.test_demo_accounts import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-MEMBER = "Member – individual domestic contract with family"
 CLAIMS_STAFF = "Staff – claims"
 shipped_demo = demo.shipped_demo  # the module's own run of seed_demo and live server
 

@@ -16,7 +16,6 @@ timeline, at both widths.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -26,11 +25,11 @@ from accounts.models import Profile
 from conftest import browser_contexts, screenshot
 from core.menu import entries_for
 from tests.journeys.accessibility import WIDTHS, axe_violations, check_pages, failures, find_pages
+from tests.journeys.demo import MEMBER
 from tests.journeys.test_demo_accounts import accept_terms, exact, fr, log_in, shipped_demo  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-MEMBER = "Member – individual domestic contract with family"
 SPACES = ("/space/", "/requests/", "/2fa/")
 # Routes the crawl must reach at least: each section's list and the detail pages of its objects.
 REQUIRED = {
@@ -57,7 +56,6 @@ REQUIRED = {
     "my_documents:index",
     "network:search",
 }
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def member_pages(page: Page, profile: Profile) -> dict[str, str]:
@@ -149,4 +147,4 @@ def test_on_a_phone_the_claim_form_offers_the_camera(member_page, chromium):
         expect(page.get_by_label(exact("Supporting documents"))).to_have_attribute("accept", "image/*,application/pdf")
         camera.scroll_into_view_if_needed()
         # The viewport only: a full-page capture re-lays the page out without the touch screen's media queries.
-        page.screenshot(path=str(SHOTS / "member-claim-camera-390.png"))
+        screenshot(page, "member-claim-camera-390", full_page=False)

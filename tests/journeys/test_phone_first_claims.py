@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -34,10 +33,8 @@ LAB_CLAIM = "CLM-DEMO-000003"
 def form_shot(locator, name: str) -> None:
     """The screen as the phone shows it around ``locator``: a full-page (or an element's) screenshot re-lays the
     page out without the touch emulation, which hides the camera input (shown only where the pointer is a finger)."""
-    folder = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
     locator.scroll_into_view_if_needed()
-    locator.page.screenshot(path=str(folder / f"{name}.png"))
+    screenshot(locator.page, name, full_page=False)
 
 
 def photo(name: str, content: bytes) -> dict:

@@ -26,12 +26,12 @@ from content.services import faq_create, library_document_create
 from content.tests.builders import pdf_upload
 from people.tests.factories import person
 from registration.tests.helpers import ADDRESS, member_data
+from tests.journeys.demo import MEMBER
 from tests.journeys.test_demo_accounts import shipped_demo  # noqa: F401
 from tests.journeys.test_profiles_accessibility import browser_page, check_profile, demo  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-MEMBER = "Member – individual domestic contract with family"
 
 # label in demo-accounts.json → the routes its crawl must reach at least.
 STAFF = {
